@@ -1,0 +1,73 @@
+# The project's entry points. README.md names the two a newcomer needs:
+# `make demo` and `make test`.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+
+GO        ?= go
+BIN       := $(CURDIR)/bin
+GOLANGCI  := $(BIN)/golangci-lint
+GOLANGCI_VERSION := v2.15.0
+BENCHSTAT := $(BIN)/benchstat
+BENCHSTAT_VERSION := v0.0.0-20260908200009-22c9c6c9d4da
+
+# Every Go module of the workspace (go.work), as directories.
+MODULES := $(shell $(GO) list -m -f '{{.Dir}}')
+
+# Parts that land with their own issue; targets pick them up when present.
+HAVE_HAMI_CORE := $(wildcard hami-core/Makefile)
+HAVE_E2E       := $(wildcard hack/e2e.sh)
+
+.PHONY: build test test-go test-c e2e lint bench fuzz-seeds tools clean help
+
+help: ## list targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+build: ## build every Go module (and libvgpu.so where present)
+	@for m in $(MODULES); do echo "== build $${m#$(CURDIR)/}"; (cd $$m && $(GO) build ./...); done
+ifneq ($(HAVE_HAMI_CORE),)
+	$(MAKE) -C hami-core
+endif
+
+test: test-go test-c e2e ## the whole suite: unit, fuzz seeds, C limiter, end to end
+
+test-go: ## Go unit tests with -race (fuzz targets run their seed corpora)
+	@for m in $(MODULES); do \
+	  [ "$${m#$(CURDIR)/}" = e2e ] && continue; \
+	  echo "== test $${m#$(CURDIR)/}"; (cd $$m && $(GO) test -race -count=1 ./...); \
+	done
+
+test-c: ## hami-core CPU suite and its sanitizer build
+ifneq ($(HAVE_HAMI_CORE),)
+	$(MAKE) -C hami-core test test-sanitize
+else
+	@echo "hami-core not present yet: skipped"
+endif
+
+e2e: ## end-to-end suites on a real control plane (E2E_RUN=<regex> selects tests)
+ifneq ($(HAVE_E2E),)
+	E2E_RUN='$(E2E_RUN)' hack/e2e.sh
+else
+	@echo "no end-to-end harness yet: skipped"
+endif
+
+lint: $(GOLANGCI) ## go vet and golangci-lint on every module
+	@for m in $(MODULES); do echo "== lint $${m#$(CURDIR)/}"; (cd $$m && $(GO) vet ./... && $(GOLANGCI) run --config $(CURDIR)/.golangci.yml ./...); done
+
+bench: $(BENCHSTAT) ## Go benchmarks, summarised with benchstat into bench/results/
+	hack/bench.sh
+
+tools: $(GOLANGCI) $(BENCHSTAT) ## install pinned tools into bin/
+
+$(GOLANGCI):
+	@echo "installing golangci-lint $(GOLANGCI_VERSION) into bin/ (builds from source, a few minutes once)"
+	GOBIN=$(BIN) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION)
+
+$(BENCHSTAT):
+	GOBIN=$(BIN) $(GO) install golang.org/x/perf/cmd/benchstat@$(BENCHSTAT_VERSION)
+
+clean: ## remove build outputs (keeps the cached Kubernetes binaries)
+	rm -rf bench/results/*.txt
+ifneq ($(HAVE_HAMI_CORE),)
+	$(MAKE) -C hami-core clean
+endif

@@ -1,0 +1,86 @@
+package inventory
+
+import (
+	"time"
+
+	"github.com/hami-project/hami/common/device"
+)
+
+// Entry is one key of the index.
+type Entry struct {
+	Key string
+	// Inventory is shared by every reader: do not modify it.
+	Inventory  *device.NodeInventory
+	Revision   uint64
+	ReceivedAt time.Time
+	// Stale is set when the inventory was not refreshed within its TTL.
+	Stale bool
+}
+
+// index is an immutable state of the watcher's map. A new one is built per
+// batch of changes, so readers never lock: the scheduler's filter path reads
+// it for every node of every pod.
+type index struct {
+	entries map[string]*Entry
+	// keys is sorted; it is shared with the previous index while no key was
+	// added or removed.
+	keys []string
+}
+
+// Snapshot is a consistent read-only view of the index at one instant:
+// staleness is judged against the time the snapshot was taken, so expiry is
+// seen at once even between two stale checks of the watcher.
+type Snapshot struct {
+	idx *index
+	now time.Time
+}
+
+// Now is the instant staleness is judged at.
+func (s Snapshot) Now() time.Time { return s.now }
+
+// Get returns the fresh inventory of vendor on node; false if absent or stale.
+func (s Snapshot) Get(vendor, node string) (*device.NodeInventory, bool) {
+	e, ok := s.idx.entries[device.Key(vendor, node)]
+	if !ok || s.stale(e) {
+		return nil, false
+	}
+	return e.Inventory, true
+}
+
+// Lookup returns the entry of vendor on node, stale or not.
+func (s Snapshot) Lookup(vendor, node string) (Entry, bool) {
+	e, ok := s.idx.entries[device.Key(vendor, node)]
+	if !ok {
+		return Entry{}, false
+	}
+	out := *e
+	out.Stale = s.stale(e)
+	return out, true
+}
+
+// List returns the fresh inventories in key order.
+func (s Snapshot) List() []*device.NodeInventory {
+	out := make([]*device.NodeInventory, 0, len(s.idx.keys))
+	for _, k := range s.idx.keys {
+		if e := s.idx.entries[k]; !s.stale(e) {
+			out = append(out, e.Inventory)
+		}
+	}
+	return out
+}
+
+// Entries returns every entry, stale ones included, in key order.
+func (s Snapshot) Entries() []Entry {
+	out := make([]Entry, 0, len(s.idx.keys))
+	for _, k := range s.idx.keys {
+		e := *s.idx.entries[k]
+		e.Stale = s.stale(&e)
+		out = append(out, e)
+	}
+	return out
+}
+
+// Len is the number of entries, stale ones included.
+func (s Snapshot) Len() int { return len(s.idx.entries) }
+
+func (s Snapshot) stale(e *Entry) bool { return e.Stale || e.Inventory.Expired(s.now) }

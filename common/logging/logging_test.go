@@ -1,0 +1,36 @@
+package logging_test
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hami-project/hami/common/logging"
+)
+
+func TestNewAndContext(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	l, err := logging.New(&buf, logging.Options{Level: "warn"})
+	require.NoError(t, err)
+	ctx := logging.Into(context.Background(), l)
+	logging.From(ctx).Info().Msg("hidden")
+	logging.From(ctx).Warn().Str("pod", "a").Msg("shown")
+	require.NotContains(t, buf.String(), "hidden")
+	require.Contains(t, buf.String(), `"pod":"a"`)
+}
+
+func TestNewRejectsBadFlags(t *testing.T) {
+	t.Parallel()
+	_, err := logging.New(nil, logging.Options{Level: "loud"})
+	require.ErrorContains(t, err, `--log-level "loud"`)
+	_, err = logging.New(nil, logging.Options{Format: "xml"})
+	require.ErrorContains(t, err, `--log-format "xml"`)
+}
+
+func TestFromWithoutLoggerIsSafe(t *testing.T) {
+	t.Parallel()
+	logging.From(context.Background()).Info().Msg("goes nowhere")
+}

@@ -1,0 +1,63 @@
+package policy
+
+import "slices"
+
+// Score rates the node for the pod once placed, in 0..100: binpack prefers
+// the node that ends up fullest, spread the emptiest. The pod's share is
+// added to the node's totals without building the booked usage.
+func Score(node Node, p *Placement, nodePolicy string) int64 {
+	if len(p.Containers) == 1 && len(p.Containers[0].Vendors) == 1 {
+		vendor := p.Containers[0].Vendors[0].Vendor
+		mem, cores := p.share(vendor)
+		v := node[vendor]
+		return scoreOf(utilizationWith(v.Inventory, v.Usage, mem, cores), nodePolicy)
+	}
+	var sum float64
+	var n int
+	for _, vendor := range p.vendors() {
+		mem, cores := p.share(vendor)
+		v := node[vendor]
+		sum += utilizationWith(v.Inventory, v.Usage, mem, cores)
+		n++
+	}
+	if n == 0 {
+		return 0
+	}
+	return scoreOf(sum/float64(n), nodePolicy)
+}
+
+func scoreOf(util float64, nodePolicy string) int64 {
+	if nodePolicy == Spread {
+		util = 1 - util
+	}
+	return int64(util*100 + 0.5)
+}
+
+// share totals the memory and cores the placement takes of one vendor.
+func (p *Placement) share(vendor string) (mem int64, cores int32) {
+	for _, c := range p.Containers {
+		for _, vc := range c.Vendors {
+			if vc.Vendor != vendor {
+				continue
+			}
+			for _, ch := range vc.Choices {
+				mem += ch.MemoryMiB
+				cores += ch.Cores
+			}
+		}
+	}
+	return mem, cores
+}
+
+// vendors lists the vendors of the placement once each, in first-seen order.
+func (p *Placement) vendors() []string {
+	var out []string
+	for _, c := range p.Containers {
+		for _, vc := range c.Vendors {
+			if !slices.Contains(out, vc.Vendor) {
+				out = append(out, vc.Vendor)
+			}
+		}
+	}
+	return out
+}

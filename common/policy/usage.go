@@ -1,0 +1,118 @@
+package policy
+
+import (
+	"slices"
+
+	"github.com/hami-project/hami/common/device"
+)
+
+// DeviceUsage is what is already handed out on one device.
+type DeviceUsage struct {
+	MemoryMiB int64
+	Cores     int32
+	Tenants   int32
+	// Exclusive is set when a tenant holds the whole device.
+	Exclusive bool
+	// Mode is the mode the device is used in; empty while idle. A device
+	// cut into MIG instances cannot take hami-core tenants, and back.
+	Mode string
+	// Slices is the bitmask of slices occupied by fixed partitions.
+	Slices uint64
+	// Profiles counts the instances of each profile on the device.
+	Profiles []ProfileCount
+}
+
+// ProfileCount is the number of instances of one profile.
+type ProfileCount struct {
+	Name  string
+	Count int32
+}
+
+// NodeUsage is the usage of one inventory's devices: NodeUsage[i] belongs to
+// inventory.Devices[i]. A nil or short NodeUsage means idle devices.
+type NodeUsage []DeviceUsage
+
+// At returns the usage of device i.
+func (u NodeUsage) At(i int) DeviceUsage {
+	if i < len(u) {
+		return u[i]
+	}
+	return DeviceUsage{}
+}
+
+// Clone returns a copy sized for n devices that Add may change freely.
+func (u NodeUsage) Clone(n int) NodeUsage {
+	out := make(NodeUsage, n)
+	copy(out, u)
+	for i := range out {
+		out[i].Profiles = slices.Clone(out[i].Profiles)
+	}
+	return out
+}
+
+// Add books a choice on the usage (which must be sized for the inventory).
+func (u NodeUsage) Add(c Choice) {
+	d := &u[c.Device]
+	d.MemoryMiB += c.MemoryMiB
+	d.Cores += c.Cores
+	d.Tenants++
+	d.Mode = c.Mode
+	d.Exclusive = d.Exclusive || c.Exclusive
+	if c.Profile != "" {
+		d.Slices |= sliceMask(c.Placement, c.Size)
+		d.addProfile(c.Profile)
+	}
+}
+
+func (d *DeviceUsage) addProfile(name string) {
+	for i := range d.Profiles {
+		if d.Profiles[i].Name == name {
+			d.Profiles[i].Count++
+			return
+		}
+	}
+	d.Profiles = append(d.Profiles, ProfileCount{Name: name, Count: 1})
+}
+
+func (d *DeviceUsage) profileCount(name string) int32 {
+	for _, p := range d.Profiles {
+		if p.Name == name {
+			return p.Count
+		}
+	}
+	return 0
+}
+
+func sliceMask(start, size int32) uint64 {
+	if size <= 0 {
+		return 0
+	}
+	return ((uint64(1) << uint(size)) - 1) << uint(start)
+}
+
+// Utilization is the share of the inventory's healthy capacity in use, the
+// mean of memory and compute shares, in [0, 1].
+func Utilization(inv *device.NodeInventory, u NodeUsage) float64 {
+	return utilizationWith(inv, u, 0, 0)
+}
+
+// utilizationWith is Utilization with extra memory and cores booked.
+func utilizationWith(inv *device.NodeInventory, u NodeUsage, extraMem int64, extraCores int32) float64 {
+	memUsed, coreUsed := float64(extraMem), float64(extraCores)
+	var memCap, coreCap float64
+	for i := range inv.Devices {
+		d := &inv.Devices[i]
+		if !d.Healthy {
+			continue
+		}
+		du := u.At(i)
+		memUsed += float64(du.MemoryMiB)
+		memCap += float64(d.MemoryCapacityMiB(inv.Scaling))
+		coreUsed += float64(du.Cores)
+		coreCap += float64(d.CoreCapacity(inv.Scaling))
+	}
+	if memCap == 0 || coreCap == 0 {
+		return 0
+	}
+	return (min(memUsed/memCap, 1) + min(coreUsed/coreCap, 1)) / 2
+}

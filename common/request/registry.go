@@ -1,0 +1,114 @@
+package request
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/hami-project/hami/common/config"
+	"github.com/hami-project/hami/common/device"
+)
+
+// Registry maps resource names to the vendor and quantity they stand for. It
+// is immutable once built; build a new one when config or inventories change.
+type Registry struct {
+	byName  map[string]entry
+	vendors map[string]device.Resources
+	keys    []string
+}
+
+type entry struct {
+	vendor string
+	role   device.Role
+}
+
+// NewRegistry builds a registry from per-vendor resource names. A name claimed
+// by two vendors is an error.
+func NewRegistry(vendors map[string]device.Resources) (*Registry, error) {
+	r := &Registry{byName: map[string]entry{}, vendors: map[string]device.Resources{}}
+	for _, v := range sortedVendors(vendors) {
+		if err := r.add(v, vendors[v]); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+// Merge returns the vendor names of cfg with those published by inventories
+// added; an inventory's names win over config for its vendor, since the
+// plugin that serves them is the authority on what it answers to.
+func Merge(cfg map[string]device.Resources, invs ...*device.NodeInventory) map[string]device.Resources {
+	out := make(map[string]device.Resources, len(cfg))
+	for k, v := range cfg {
+		out[k] = v
+	}
+	for _, inv := range invs {
+		out[inv.Vendor] = inv.Resources
+	}
+	return out
+}
+
+func (r *Registry) add(vendor string, res device.Resources) error {
+	r.vendors[vendor] = res
+	r.keys = append(r.keys, vendor)
+	pairs := []struct {
+		name string
+		role device.Role
+	}{
+		{res.Count, device.RoleCount}, {res.Memory, device.RoleMemory},
+		{res.MemoryPercent, device.RoleMemoryPercent}, {res.Cores, device.RoleCores},
+	}
+	for _, a := range res.Aliases {
+		pairs = append(pairs, struct {
+			name string
+			role device.Role
+		}{a.Name, a.Role})
+	}
+	for _, p := range pairs {
+		if p.name == "" {
+			continue
+		}
+		if prev, dup := r.byName[p.name]; dup && prev.vendor != vendor {
+			return fmt.Errorf("resource %s is claimed by vendors %s and %s", p.name, prev.vendor, vendor)
+		}
+		r.byName[p.name] = entry{vendor: vendor, role: p.role}
+	}
+	return nil
+}
+
+// Lookup returns the vendor and role of a resource name.
+func (r *Registry) Lookup(name string) (vendor string, role device.Role, ok bool) {
+	e, ok := r.byName[name]
+	return e.vendor, e.role, ok
+}
+
+// Vendor returns the names of one vendor.
+func (r *Registry) Vendor(key string) (device.Resources, bool) {
+	res, ok := r.vendors[key]
+	return res, ok
+}
+
+// Vendors lists the vendor keys in a stable order.
+func (r *Registry) Vendors() []string { return slices.Clone(r.keys) }
+
+// Defaults are the values applied to a request that leaves them out.
+type Defaults struct {
+	// MemoryMiB is the memory of a request naming none; 0 = whole device.
+	MemoryMiB int64
+	Cores     int32
+	// Count is the device count of a request giving memory or cores only.
+	Count int32
+}
+
+// DefaultsFrom takes the defaults of a config document.
+func DefaultsFrom(c *config.Config) Defaults {
+	return Defaults{MemoryMiB: c.DefaultMem, Cores: c.DefaultCores, Count: c.DefaultGPUNum}
+}
+
+func sortedVendors(m map[string]device.Resources) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,240 @@
+/* Launch gating glue (see compute.h and limiter.h). */
+#define _GNU_SOURCE
+#include "compute.h"
+
+#include "log.h"
+#include "state.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+uint64_t hami_monotonic_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Per-thread sampling countdown and generator; thread-local, so unguarded. */
+static _Thread_local uint32_t tl_countdown;
+static _Thread_local uint64_t tl_rng;
+
+void hami_compute_init(struct hami_compute *c, struct hami_state *s)
+{
+    memset(c, 0, sizeof *c);
+    pthread_mutex_init(&c->mu, NULL);
+    c->now = hami_monotonic_ns;
+    c->policy = hami_region_policy(&s->region);
+    hami_cost_init(&c->costs);
+    for (int d = 0; d < HAMI_MAX_DEVICES; d++) {
+        int pct = hami_region_sm_limit(&s->region, d);
+        c->dev[d].pct = c->policy == HAMI_POLICY_DISABLE ? 0 : pct;
+        if (c->dev[d].pct > 0)
+            c->any = 1;
+    }
+}
+
+void hami_compute_after_fork_child(struct hami_compute *c)
+{
+    pthread_mutex_init(&c->mu, NULL);
+    for (int d = 0; d < HAMI_MAX_DEVICES; d++) {
+        struct hami_compute_dev *dv = &c->dev[d];
+        memset(dv->samples, 0, sizeof dv->samples);
+        dv->ev_ctx = NULL;
+        atomic_store(&dv->inflight, 0);
+        atomic_store(&dv->marked, 0);
+        atomic_store(&dv->next_check, 0);
+        dv->next_share_check = 0;
+    }
+}
+
+static void sleep_ns(uint64_t ns)
+{
+    struct timespec ts = {.tv_sec = (time_t)(ns / 1000000000ULL), .tv_nsec = (long)(ns % 1000000000ULL)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* The stream an event must be recorded on to land in the same queue as the launch. */
+static CUstream effective_stream(CUstream stream, int ptsz)
+{
+    return (stream == NULL && ptsz) ? CU_STREAM_PER_THREAD : stream;
+}
+
+/* Another tenant shares the device when NVML sees more processes than this container has there. */
+static int others_on_device(struct hami_state *s, int dev)
+{
+    int ours = hami_region_device_processes(&s->region, dev);
+    nvmlDevice_t h;
+    unsigned count = 0;
+    if (!hami_nvml_ready(s) || s->nvml.nvmlDeviceGetHandleByIndex_v2((unsigned)dev, &h) != NVML_SUCCESS ||
+        s->nvml.nvmlDeviceGetComputeRunningProcesses_v3 == NULL)
+        return 1; /* cannot tell: limit */
+    nvmlReturn_t rc = s->nvml.nvmlDeviceGetComputeRunningProcesses_v3(h, &count, NULL);
+    if (rc != NVML_SUCCESS && rc != NVML_ERROR_INSUFFICIENT_SIZE)
+        return 1;
+    return (int)count > ours;
+}
+
+/* Collect finished samples; caller holds c->mu. */
+static void poll_samples_locked(struct hami_state *s, struct hami_compute_dev *dv)
+{
+    for (int i = 0; i < HAMI_EVENT_PAIRS; i++) {
+        struct hami_sample *sm = &dv->samples[i];
+        if (sm->state != HAMI_SAMPLE_PENDING)
+            continue;
+        CUresult rc = s->cuda.cuEventQuery(sm->end);
+        if (rc == CUDA_ERROR_NOT_READY)
+            continue;
+        float ms = 0;
+        if (rc == CUDA_SUCCESS && s->cuda.cuEventElapsedTime(&ms, sm->start, sm->end) == CUDA_SUCCESS && ms >= 0)
+            hami_cost_update(&s->compute.costs, sm->key, (uint64_t)((double)ms * 1e6));
+        sm->state = HAMI_SAMPLE_FREE;
+        atomic_fetch_sub(&dv->inflight, 1);
+    }
+}
+
+static void slow_check(struct hami_state *s, int dev, uint64_t now)
+{
+    struct hami_compute *c = &s->compute;
+    struct hami_compute_dev *dv = &c->dev[dev];
+    if (!atomic_exchange(&dv->marked, 1))
+        hami_region_use_device(&s->region, dev);
+    if (pthread_mutex_trylock(&c->mu) != 0)
+        return;
+    poll_samples_locked(s, dv);
+    if (now >= dv->next_share_check) {
+        int shared = c->policy == HAMI_POLICY_DEFAULT ? others_on_device(s, dev) : 1;
+        int active = hami_limit_active(c->policy, dv->pct, shared);
+        if (active != atomic_load(&dv->active))
+            LOG_INFO("device %d: compute limit %d%% %s", dev, dv->pct, active ? "on" : "off");
+        atomic_store(&dv->active, active);
+        dv->next_share_check = now + HAMI_SHARE_CHECK_NS;
+    }
+    uint64_t next = dv->next_share_check;
+    if (atomic_load(&dv->inflight) > 0 && now + HAMI_POLL_NS < next)
+        next = now + HAMI_POLL_NS;
+    atomic_store(&dv->next_check, next);
+    pthread_mutex_unlock(&c->mu);
+}
+
+static int create_events_locked(struct hami_state *s, struct hami_compute_dev *dv, CUcontext ctx)
+{
+    for (int i = 0; i < HAMI_EVENT_PAIRS; i++) {
+        if (s->cuda.cuEventCreate(&dv->samples[i].start, CU_EVENT_DEFAULT) != CUDA_SUCCESS ||
+            s->cuda.cuEventCreate(&dv->samples[i].end, CU_EVENT_DEFAULT) != CUDA_SUCCESS)
+            return -1;
+    }
+    dv->ev_ctx = ctx;
+    return 0;
+}
+
+static int free_sample_locked(struct hami_compute_dev *dv)
+{
+    for (int i = 0; i < HAMI_EVENT_PAIRS; i++)
+        if (dv->samples[i].state == HAMI_SAMPLE_FREE)
+            return i;
+    return -1;
+}
+
+static int capturing(struct hami_state *s, CUstream st)
+{
+    CUstreamCaptureStatus cs = CU_STREAM_CAPTURE_STATUS_NONE;
+    if (s->cuda.cuStreamIsCapturing == NULL || s->cuda.cuStreamIsCapturing(st, &cs) != CUDA_SUCCESS)
+        return 1;
+    return cs != CU_STREAM_CAPTURE_STATUS_NONE;
+}
+
+/* Record the start event of a sample; returns the pair index or -1. */
+static int start_sample(struct hami_state *s, int dev, uint64_t key, CUstream st)
+{
+    struct hami_compute *c = &s->compute;
+    struct hami_compute_dev *dv = &c->dev[dev];
+    if (atomic_load(&dv->inflight) >= HAMI_EVENT_PAIRS || s->cuda.cuEventRecord == NULL)
+        return -1;
+    if (pthread_mutex_trylock(&c->mu) != 0)
+        return -1;
+    int i = -1;
+    CUcontext ctx = NULL;
+    if (s->cuda.cuCtxGetCurrent(&ctx) != CUDA_SUCCESS || ctx == NULL)
+        goto out;
+    if (dv->ev_ctx == NULL && create_events_locked(s, dv, ctx) != 0)
+        goto out;
+    if (dv->ev_ctx != ctx || capturing(s, st))
+        goto out;
+    i = free_sample_locked(dv);
+    if (i < 0)
+        goto out;
+    if (s->cuda.cuEventRecord(dv->samples[i].start, st) != CUDA_SUCCESS) {
+        i = -1;
+        goto out;
+    }
+    dv->samples[i].key = key;
+    dv->samples[i].state = HAMI_SAMPLE_RECORDING;
+    atomic_fetch_add(&dv->inflight, 1);
+out:
+    pthread_mutex_unlock(&c->mu);
+    return i;
+}
+
+static int want_sample(int known)
+{
+    if (tl_countdown > 0 && --tl_countdown > 0 && known)
+        return 0;
+    if (tl_rng == 0)
+        tl_rng = hami_monotonic_ns() | 1;
+    tl_countdown = hami_sample_interval(&tl_rng, HAMI_SAMPLE_MEAN);
+    return 1;
+}
+
+void hami_compute_before(struct hami_state *s, uint64_t key, CUstream stream, int ptsz,
+                         struct hami_launch_ticket *t)
+{
+    struct hami_compute *c = &s->compute;
+    t->dev = -1;
+    t->sample = -1;
+    if (!c->any)
+        return;
+    int dev = hami_current_index(s);
+    if (dev < 0 || c->dev[dev].pct == 0)
+        return;
+    struct hami_compute_dev *dv = &c->dev[dev];
+    uint64_t now = c->now();
+    if (now >= atomic_load_explicit(&dv->next_check, memory_order_relaxed))
+        slow_check(s, dev, now);
+    if (!atomic_load_explicit(&dv->active, memory_order_relaxed))
+        return;
+    int known = 0;
+    uint64_t cost = hami_cost_get(&c->costs, key, &known);
+    uint64_t wait = hami_gcra_charge(&s->region.r->gcra_tat[dev], now, cost, dv->pct, HAMI_AHEAD_NS);
+    if (wait > 0)
+        sleep_ns(wait);
+    t->dev = dev;
+    if (want_sample(known)) {
+        t->sample = start_sample(s, dev, key, effective_stream(stream, ptsz));
+        if (t->sample >= 0) {
+            uint64_t poll = now + HAMI_POLL_NS;
+            if (poll < atomic_load(&dv->next_check))
+                atomic_store(&dv->next_check, poll);
+        }
+    }
+}
+
+void hami_compute_after(struct hami_state *s, const struct hami_launch_ticket *t, CUstream stream, int ptsz,
+                        CUresult rc)
+{
+    if (t->sample < 0)
+        return;
+    struct hami_compute *c = &s->compute;
+    struct hami_compute_dev *dv = &c->dev[t->dev];
+    pthread_mutex_lock(&c->mu);
+    struct hami_sample *sm = &dv->samples[t->sample];
+    if (rc == CUDA_SUCCESS && s->cuda.cuEventRecord(sm->end, effective_stream(stream, ptsz)) == CUDA_SUCCESS) {
+        sm->state = HAMI_SAMPLE_PENDING;
+    } else {
+        sm->state = HAMI_SAMPLE_FREE;
+        atomic_fetch_sub(&dv->inflight, 1);
+    }
+    pthread_mutex_unlock(&c->mu);
+}

@@ -1,0 +1,57 @@
+/*
+ * Compute limiter core: pure functions of (state, now), so the whole policy is
+ * tested under a simulated clock.
+ *
+ * The share is denominated in GPU time. Every launch is charged its estimated
+ * GPU duration divided by the share (GCRA: one atomic "theoretical arrival
+ * time" per device, shared by all processes of the container). A launch whose
+ * charge puts the virtual time more than `ahead` beyond now waits until it is
+ * not. Over any long window the container therefore submits at most
+ * share * window of GPU work, whatever the GPU's size: the bucket is refilled by
+ * wall time, not by an SM-count heuristic, and it is debited by measured GPU
+ * time, not by a utilisation reading taken after the fact.
+ *
+ * Durations are learnt per launch key (function + grid size, or graph) from
+ * sampled CUDA event pairs. The estimator follows decreases at once and caps
+ * an increase at 2x per sample, so a sample stretched by another tenant's
+ * time slice (the GPU time-slices contexts) cannot inflate the cost.
+ */
+#ifndef HAMI_LIMITER_H
+#define HAMI_LIMITER_H
+
+#include "config.h"
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#define HAMI_COST_SLOTS 4096
+#define HAMI_DEFAULT_COST_NS 20000ULL /* before anything was measured */
+#define HAMI_AHEAD_NS 10000000ULL     /* work that may be queued beyond the share: 10 ms */
+
+/* Returns how long (ns) the caller must wait before launching work of `cost_ns`. */
+uint64_t hami_gcra_charge(_Atomic uint64_t *tat, uint64_t now, uint64_t cost_ns, int pct, uint64_t ahead_ns);
+
+struct hami_cost_entry {
+    _Atomic uint64_t key;  /* 0 = empty */
+    _Atomic uint64_t cost; /* ns */
+};
+
+/* Reads are lock-free; updates must be serialised by the caller. */
+struct hami_cost_table {
+    struct hami_cost_entry e[HAMI_COST_SLOTS];
+    _Atomic uint64_t fallback; /* mean of recent samples, for keys never measured */
+};
+
+void hami_cost_init(struct hami_cost_table *t);
+/* Cost estimate for `key`; *known says whether it was ever measured. */
+uint64_t hami_cost_get(const struct hami_cost_table *t, uint64_t key, int *known);
+void hami_cost_update(struct hami_cost_table *t, uint64_t key, uint64_t sample_ns);
+uint64_t hami_launch_key(const void *fn, uint64_t blocks);
+
+/* Should launches on a device be gated? `shared`: another tenant uses the device. */
+int hami_limit_active(enum hami_policy policy, int pct, int shared);
+
+/* Pseudo-random sampling interval in [1, 2*mean]; state must be non-zero. */
+uint32_t hami_sample_interval(uint64_t *state, uint32_t mean);
+
+#endif
