@@ -14,6 +14,8 @@ const (
 	DefaultStaleCheck = time.Second
 	DefaultOpTimeout  = 5 * time.Second
 	defaultRetry      = time.Second
+	// maxRetry caps the Watcher's backoff while the bucket cannot be watched.
+	maxRetry = 30 * time.Second
 )
 
 // options holds the settings of a Publisher or Watcher; each option says
@@ -64,12 +66,15 @@ func (o *options) validate() error {
 	if o.clock == nil {
 		errs = append(errs, errors.New("clock is nil"))
 	}
-	for name, d := range map[string]time.Duration{
-		"heartbeat": o.heartbeat, "stale check": o.staleCheck,
-		"operation timeout": o.opTimeout, "retry interval": o.retry,
+	for _, d := range []struct {
+		name string
+		d    time.Duration
+	}{
+		{"heartbeat", o.heartbeat}, {"stale check", o.staleCheck},
+		{"operation timeout", o.opTimeout}, {"retry interval", o.retry},
 	} {
-		if d <= 0 {
-			errs = append(errs, errors.New(name+" must be positive"))
+		if d.d <= 0 {
+			errs = append(errs, errors.New(d.name+" must be positive"))
 		}
 	}
 	return errors.Join(errs...)

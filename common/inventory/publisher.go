@@ -55,6 +55,9 @@ func (p *Publisher) Publish(ctx context.Context, inv *device.NodeInventory) erro
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.current != nil && p.current.Key() != next.Key() {
+		return fmt.Errorf("publisher of %s cannot publish %s: use one publisher per key", p.current.Key(), next.Key())
+	}
 	if !p.pending && bytes.Equal(content, p.content) {
 		return nil
 	}
@@ -113,27 +116,51 @@ func (p *Publisher) putLocked(ctx context.Context) error {
 	return nil
 }
 
-// put writes body under key. When the first attempt fails the bucket handle
-// is dropped and looked up (or created) again, because a NATS server that
-// lost its store no longer has the stream behind the old handle.
+// put writes body under key.
 func (p *Publisher) put(ctx context.Context, key string, body []byte) (uint64, error) {
-	ctx, cancel := context.WithTimeout(ctx, p.opts.opTimeout)
-	defer cancel()
+	var rev uint64
+	err := p.do(ctx, func(ctx context.Context, kv jetstream.KeyValue) (err error) {
+		rev, err = kv.Put(ctx, key, body)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("put inventory %s: %w", key, err)
+	}
+	return rev, nil
+}
+
+// do runs op against the bucket, twice at most, each attempt with its own
+// timeout. Before the second attempt the bucket handle is looked up again,
+// because a server that lost its store no longer has the stream behind the
+// old handle; and a request written just as the connection broke is lost
+// without an answer, so only a retry gets it through.
+func (p *Publisher) do(ctx context.Context, op func(context.Context, jetstream.KeyValue) error) error {
 	var errs []error
 	for range 2 {
-		kv, err := p.bucketLocked(ctx)
-		if err != nil {
-			errs = append(errs, err)
+		err := p.attempt(ctx, op)
+		if err == nil {
+			return nil
+		}
+		errs = append(errs, err)
+		if ctx.Err() != nil {
 			break
 		}
-		rev, err := kv.Put(ctx, key, body)
-		if err == nil {
-			return rev, nil
-		}
-		p.kv = nil
-		errs = append(errs, err)
 	}
-	return 0, fmt.Errorf("put inventory %s: %w", key, errors.Join(errs...))
+	return errors.Join(errs...)
+}
+
+func (p *Publisher) attempt(ctx context.Context, op func(context.Context, jetstream.KeyValue) error) error {
+	ctx, cancel := context.WithTimeout(ctx, p.opts.opTimeout)
+	defer cancel()
+	kv, err := p.bucketLocked(ctx)
+	if err != nil {
+		return err
+	}
+	if err := op(ctx, kv); err != nil {
+		p.kv = nil
+		return err
+	}
+	return nil
 }
 
 func (p *Publisher) bucketLocked(ctx context.Context) (jetstream.KeyValue, error) {
@@ -189,12 +216,7 @@ func (p *Publisher) Delete(ctx context.Context) error {
 		return nil
 	}
 	key := p.current.Key()
-	ctx, cancel := context.WithTimeout(ctx, p.opts.opTimeout)
-	defer cancel()
-	kv, err := p.bucketLocked(ctx)
-	if err == nil {
-		err = kv.Delete(ctx, key)
-	}
+	err := p.do(ctx, func(ctx context.Context, kv jetstream.KeyValue) error { return kv.Delete(ctx, key) })
 	if err != nil {
 		return fmt.Errorf("delete inventory %s: %w", key, err)
 	}

@@ -111,3 +111,12 @@ func storedRevision(t *testing.T, js jetstream.JetStream, key string) uint64 {
 	require.NoError(t, err)
 	return e.Revision()
 }
+
+func TestPublisherKeepsToOneKey(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t)
+	srv := startServer(t)
+	pub := newPublisher(t, connect(t, srv.ClientURL()))
+	require.NoError(t, pub.Publish(ctx, node("node-a")))
+	require.ErrorContains(t, pub.Publish(ctx, node("node-b")), "one publisher per key")
+}

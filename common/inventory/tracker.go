@@ -49,9 +49,7 @@ func (t *tracker) remove(key string) {
 	}
 	delete(t.entries, key)
 	t.dirty, t.keysChanged = true, true
-	if vendor, node, ok := SplitKey(key); ok {
-		t.m.age.DeleteLabelValues(vendor, node)
-	}
+	t.m.age.DeleteLabelValues(old.Inventory.Vendor, old.Inventory.Node)
 	t.emit(EventDelete, old)
 }
 

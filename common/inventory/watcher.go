@@ -96,18 +96,27 @@ func (w *Watcher) Run(ctx context.Context) error {
 	reconnected := nc.StatusChanged(nats.CONNECTED)
 	defer nc.RemoveStatusListener(reconnected)
 	log := zerolog.Ctx(ctx)
+	delay := w.opts.retry
 	for attempt := 0; ; attempt++ {
 		if attempt > 0 {
 			w.metrics.resyncs.Inc()
 		}
-		err := w.watch(ctx, reconnected)
+		synced, err := w.watch(ctx, reconnected)
 		if ctx.Err() != nil {
 			return nil
 		}
 		log.Warn().Err(err).Str("bucket", w.opts.bucket).Msg("inventory watch interrupted; resyncing")
-		if !sleep(ctx, w.opts.retry) {
+		if synced {
+			delay = w.opts.retry
+		}
+		// After a reconnect the server is there: watch again at once.
+		if errors.Is(err, errReconnected) {
+			continue
+		}
+		if !sleep(ctx, delay) {
 			return nil
 		}
+		delay = min(2*delay, maxRetry)
 	}
 }
 
@@ -116,24 +125,28 @@ var (
 	errWatchClosed = errors.New("watch closed by the client library")
 )
 
-// watch runs one watch of the bucket: initial sync, then follow changes.
-func (w *Watcher) watch(ctx context.Context, reconnected <-chan nats.Status) error {
+// watch runs one watch of the bucket: initial sync, then follow changes. It
+// reports whether the sync completed, to reset Run's backoff.
+func (w *Watcher) watch(ctx context.Context, reconnected <-chan nats.Status) (synced bool, err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	drain(reconnected)
 	kv, err := w.open(ctx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	kw, err := kv.WatchAll(ctx)
 	if err != nil {
-		return fmt.Errorf("watch bucket %s: %w", w.opts.bucket, err)
+		return false, fmt.Errorf("watch bucket %s: %w", w.opts.bucket, err)
 	}
-	defer func() { _ = kw.Stop() }()
+	// Stop deletes the watch's consumer with a request that waits for the
+	// JetStream timeout when the server is unreachable; the server drops the
+	// ephemeral consumer by itself anyway, so Run does not wait for it.
+	defer func() { go func() { _ = kw.Stop() }() }()
 	if err := w.sync(ctx, kw.Updates(), reconnected); err != nil {
-		return err
+		return false, err
 	}
-	return w.follow(ctx, kw.Updates(), reconnected)
+	return true, w.follow(ctx, kw.Updates(), reconnected)
 }
 
 func (w *Watcher) open(ctx context.Context) (jetstream.KeyValue, error) {

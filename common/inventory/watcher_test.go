@@ -53,13 +53,19 @@ func TestWatcherSeesExistingKeysAtSync(t *testing.T) {
 		require.NoError(t, newPublisher(t, js).Publish(ctx, node(name)))
 	}
 
-	w, _ := startWatcher(t, ctx, js)
+	w, sub := startWatcher(t, ctx, js)
 
 	var nodes []string
 	for _, inv := range w.List() {
 		nodes = append(nodes, inv.Node)
 	}
 	require.Equal(t, []string{"node-a", "node-b"}, nodes, "List is in key order")
+
+	kv, err := js.KeyValue(ctx, inventory.DefaultBucket)
+	require.NoError(t, err)
+	require.NoError(t, kv.Purge(ctx, "nvidia.node-b"))
+	waitEvent(t, sub, is(inventory.EventDelete, "nvidia.node-b"))
+	require.Len(t, w.List(), 1, "a purge marker removes the entry")
 }
 
 func TestStaleAfterTTL(t *testing.T) {

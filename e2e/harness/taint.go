@@ -10,7 +10,6 @@ import (
 	"k8s.io/client-go/util/retry"
 )
 
-
 // RemoveNotReadyTaint removes node.kubernetes.io/not-ready, which admission
 // puts on every new Node and which only kube-controller-manager would take
 // off. A node without the taint is left alone.

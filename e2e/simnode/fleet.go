@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"sync"
 	"time"
 
@@ -33,7 +32,7 @@ type Fleet struct {
 	queue   workqueue.TypedRateLimitingInterface[podKey]
 
 	admitMu  sync.Mutex
-	admitted map[types.UID]string // pod uid -> node, once handled
+	admitted map[types.UID]string // pod uid -> admission failure ("" = admitted)
 
 	stopOnce sync.Once
 }
@@ -76,11 +75,15 @@ func newFleet(cfg *rest.Config, opts Options) (*Fleet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("simnode client: %w", err)
 	}
+	log := zerolog.Nop()
+	if opts.Log != nil {
+		log = opts.Log.With().Str("component", "simnode").Logger()
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	f := &Fleet{
 		opts:     opts,
 		client:   client,
-		log:      opts.Log.With().Str("component", "simnode").Logger(),
+		log:      log,
 		nodes:    make(map[string]*node, opts.Count),
 		records:  &recorder{},
 		ctx:      ctx,
@@ -153,10 +156,4 @@ func (f *Fleet) node(name string) (*node, error) {
 		return nil, fmt.Errorf("%w: %s", ErrUnknownNode, name)
 	}
 	return n, nil
-}
-
-func (f *Fleet) sortedNames() []string {
-	names := f.Nodes()
-	sort.Strings(names)
-	return names
 }

@@ -24,8 +24,8 @@ type Options struct {
 	// LeaseRenewInterval is how often each node renews its Lease (10 s, as
 	// the kubelet does, when zero).
 	LeaseRenewInterval time.Duration
-	Workers            int // concurrent pod admissions and node creations, 16 when zero
-	Log                zerolog.Logger
+	Workers            int             // concurrent pod admissions and node creations, 16 when zero
+	Log                *zerolog.Logger // nothing is logged when nil
 }
 
 // KubeletVersion is what simulated nodes report.

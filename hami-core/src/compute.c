@@ -1,5 +1,7 @@
 /* Launch gating glue (see compute.h and limiter.h). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "compute.h"
 
 #include "log.h"
@@ -44,6 +46,7 @@ void hami_compute_after_fork_child(struct hami_compute *c)
         dv->ev_ctx = NULL;
         atomic_store(&dv->inflight, 0);
         atomic_store(&dv->marked, 0);
+        atomic_store(&dv->measured, 0);
         atomic_store(&dv->next_check, 0);
         dv->next_share_check = 0;
     }
@@ -88,8 +91,11 @@ static void poll_samples_locked(struct hami_state *s, struct hami_compute_dev *d
         if (rc == CUDA_ERROR_NOT_READY)
             continue;
         float ms = 0;
-        if (rc == CUDA_SUCCESS && s->cuda.cuEventElapsedTime(&ms, sm->start, sm->end) == CUDA_SUCCESS && ms >= 0)
+        if (rc == CUDA_SUCCESS && s->cuda.cuEventElapsedTime(&ms, sm->start, sm->end) == CUDA_SUCCESS && ms >= 0) {
             hami_cost_update(&s->compute.costs, sm->key, (uint64_t)((double)ms * 1e6));
+            atomic_store(&dv->measured, 1);
+            LOG_DEBUG("sample %llx: %.3f ms", (unsigned long long)sm->key, (double)ms);
+        }
         sm->state = HAMI_SAMPLE_FREE;
         atomic_fetch_sub(&dv->inflight, 1);
     }
@@ -221,6 +227,24 @@ void hami_compute_before(struct hami_state *s, uint64_t key, CUstream stream, in
     }
 }
 
+/*
+ * Until one launch on the device has been timed, costs are a guess, and a low
+ * guess would let a burst through at start-up. So the first sampled launch
+ * waits for its own measurement (bounded, in case the GPU is held elsewhere).
+ */
+static void await_first_measurement(struct hami_state *s, struct hami_compute_dev *dv)
+{
+    struct hami_compute *c = &s->compute;
+    uint64_t deadline = c->now() + 1000000000ULL;
+    while (!atomic_load(&dv->measured) && c->now() < deadline) {
+        pthread_mutex_lock(&c->mu);
+        poll_samples_locked(s, dv);
+        pthread_mutex_unlock(&c->mu);
+        if (!atomic_load(&dv->measured))
+            sleep_ns(20000);
+    }
+}
+
 void hami_compute_after(struct hami_state *s, const struct hami_launch_ticket *t, CUstream stream, int ptsz,
                         CUresult rc)
 {
@@ -237,4 +261,6 @@ void hami_compute_after(struct hami_state *s, const struct hami_launch_ticket *t
         atomic_fetch_sub(&dv->inflight, 1);
     }
     pthread_mutex_unlock(&c->mu);
+    if (sm->state == HAMI_SAMPLE_PENDING && !atomic_load(&dv->measured))
+        await_first_measurement(s, dv);
 }

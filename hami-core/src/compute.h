@@ -35,6 +35,7 @@ struct hami_compute_dev {
     _Atomic int marked;           /* this process is registered on the device in the region */
     _Atomic uint64_t next_check;  /* ns */
     _Atomic int inflight;         /* samples not FREE */
+    _Atomic int measured;         /* some launch on this device has been timed */
     uint64_t next_share_check;    /* guarded by hami_compute.mu */
     CUcontext ev_ctx;             /* guarded by hami_compute.mu */
     struct hami_sample samples[HAMI_EVENT_PAIRS]; /* guarded by hami_compute.mu */

@@ -1,5 +1,7 @@
 /* Loading the real libcuda.so.1 and libnvidia-ml.so.1. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "real.h"
 
 #include "log.h"

@@ -1,5 +1,7 @@
 /* The shared accounting region (see region.h for the safety argument). */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "region.h"
 
 #include "log.h"

@@ -1,5 +1,7 @@
 /* Process-wide state: one-time initialisation and device index mapping. */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "state.h"
 
 #include "log.h"

@@ -1,0 +1,5 @@
+/* See next_c.c. */
+int next_probe(void)
+{
+    return 'D';
+}

@@ -1,0 +1,149 @@
+/* Several processes of one container share one region: together they never exceed the limit,
+ * and a process killed at any instant (even holding the lock) leaves the others working. */
+#include "check.h"
+#include "driver_api.h"
+
+#include <errno.h>
+#include <time.h>
+
+#define CHILDREN 4
+
+/* Allocates 1 MiB chunks until refused; reports the count, waits for `go`, then exits without freeing. */
+static void fill(int report_fd, int go_fd)
+{
+    use_device(0);
+    int n = 0;
+    CUdeviceptr p;
+    while (cuMemAlloc_v2(&p, 1 * MB) == CUDA_SUCCESS)
+        n++;
+    ssize_t w = write(report_fd, &n, sizeof n);
+    char c;
+    ssize_t r = read(go_fd, &c, 1);
+    (void)w;
+    (void)r;
+    _exit(0);
+}
+
+static void concurrent_fill(void)
+{
+    int rep[2], go[2];
+    CHECK(pipe(rep) == 0 && pipe(go) == 0, "pipes");
+    pid_t kids[CHILDREN];
+    for (int i = 0; i < CHILDREN; i++) {
+        kids[i] = fork();
+        if (kids[i] == 0)
+            fill(rep[1], go[0]);
+    }
+    int total = 0;
+    for (int i = 0; i < CHILDREN; i++) {
+        int n = 0;
+        CHECK(read(rep[0], &n, sizeof n) == sizeof n, "report");
+        total += n;
+    }
+    CHECK(total == 256, "4 processes together got %d MiB of a 256 MiB quota", total);
+    CHECK(mock_device_used(0) == 0, "the parent allocated nothing");
+    for (int i = 0; i < CHILDREN; i++) {
+        char c = 'g';
+        CHECK(write(go[1], &c, 1) == 1, "go");
+    }
+    for (int i = 0; i < CHILDREN; i++)
+        waitpid(kids[i], NULL, 0);
+    /* All four exited holding their memory: the next process gets the whole quota back. */
+    use_device(0);
+    CUdeviceptr p;
+    CHECK(cuMemAlloc_v2(&p, 256 * MB) == CUDA_SUCCESS, "dead processes' usage reclaimed");
+}
+
+static void alloc_and_exit(size_t bytes)
+{
+    use_device(0);
+    CUdeviceptr p;
+    _exit(cuMemAlloc_v2(&p, bytes) == CUDA_SUCCESS ? 0 : 1);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void killed_holding_lock(void)
+{
+    pid_t victim = fork();
+    if (victim == 0) {
+        setenv("HAMI_TEST_LOCK_HOLD_MS", "5000", 1); /* sleeps inside the region lock */
+        alloc_and_exit(200 * MB);
+    }
+    usleep(500 * 1000);
+    CHECK(kill(victim, SIGKILL) == 0, "kill");
+    int st = 0;
+    waitpid(victim, &st, 0);
+    CHECK(WIFSIGNALED(st), "the victim died by SIGKILL inside the lock");
+    double t0 = now_s();
+    pid_t next = fork();
+    if (next == 0)
+        alloc_and_exit(256 * MB);
+    waitpid(next, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the next process got the whole quota");
+    CHECK(now_s() - t0 < 3.0, "without waiting for the dead holder (%.2fs)", now_s() - t0);
+}
+
+static void slot_reused_after_death(void)
+{
+    for (int round = 0; round < 3; round++) {
+        pid_t p = fork();
+        if (p == 0)
+            alloc_and_exit(200 * MB);
+        int st;
+        waitpid(p, &st, 0);
+        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "round %d: 200 MiB after the previous holder died", round);
+    }
+}
+
+/* A process that used CUDA forks: the child has its own slot, shares the quota, and its
+ * usage is reclaimed when it exits. */
+static void fork_after_use(void)
+{
+    use_device(0);
+    CUdeviceptr p;
+    CHECK(cuMemAlloc_v2(&p, 128 * MB) == CUDA_SUCCESS, "parent 128 MiB");
+    pid_t c = fork();
+    if (c == 0) {
+        use_device(0);
+        CUdeviceptr q;
+        int ok = cuMemAlloc_v2(&q, 128 * MB) == CUDA_SUCCESS && cuMemAlloc_v2(&q, 1 * MB) == CUDA_ERROR_OUT_OF_MEMORY;
+        _exit(ok ? 0 : 1);
+    }
+    int st;
+    waitpid(c, &st, 0);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child shares the quota with its parent");
+    CHECK(cuMemAlloc_v2(&p, 128 * MB) == CUDA_SUCCESS, "child's usage reclaimed after it exited");
+}
+
+static void first_process_sets_limits(void)
+{
+    pid_t c = fork();
+    if (c == 0)
+        alloc_and_exit(1 * MB); /* creates the region with 256m */
+    waitpid(c, NULL, 0);
+    setenv("CUDA_DEVICE_MEMORY_LIMIT", "1g", 1); /* a later process disagrees */
+    setenv("LIBCUDA_LOG_LEVEL", "0", 1);
+    use_device(0);
+    size_t f, t;
+    cuMemGetInfo_v2(&f, &t);
+    CHECK(t == 256 * MB, "the region's limit wins: %zu", t);
+    CUdeviceptr p;
+    CHECK(cuMemAlloc_v2(&p, 300 * MB) == CUDA_ERROR_OUT_OF_MEMORY, "and is enforced");
+}
+
+int main(void)
+{
+    static const char *const lim[] = {"CUDA_DEVICE_MEMORY_LIMIT=256m", "MOCK_CUDA_TOTAL_MEM=4g", NULL};
+    run_case("multiproc: 4 processes filling at once get exactly the quota together", concurrent_fill, lim);
+    run_case("multiproc: SIGKILL inside the region lock: others proceed, usage reclaimed", killed_holding_lock, lim);
+    run_case("multiproc: a dead process's slot and usage are reclaimed", slot_reused_after_death, lim);
+    run_case("multiproc: fork after CUDA use shares the quota, child reclaimed", fork_after_use, lim);
+    run_case("multiproc: limits written by the first process win over later ones", first_process_sets_limits, lim);
+    return finish();
+}

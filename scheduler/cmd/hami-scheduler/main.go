@@ -1,0 +1,173 @@
+// Command hami-scheduler is the kube-scheduler extender: it watches the
+// fleet's device inventories over NATS and the cluster's pods, and answers
+// filter, prioritize and bind for pods that ask for shares of devices.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/rs/zerolog"
+	"k8s.io/client-go/informers"
+	"k8s.io/client-go/kubernetes"
+	corelisters "k8s.io/client-go/listers/core/v1"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/hami-project/hami/common/inventory"
+	"github.com/hami-project/hami/common/logging"
+	"github.com/hami-project/hami/common/metrics"
+	"github.com/hami-project/hami/scheduler/internal/extender"
+	"github.com/hami-project/hami/scheduler/internal/kube"
+	"github.com/hami-project/hami/scheduler/internal/settings"
+	"github.com/hami-project/hami/scheduler/internal/usage"
+)
+
+func main() {
+	cfg, err := parseFlags(os.Args[1:], os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "hami-scheduler:", err)
+		os.Exit(2)
+	}
+	log, err := logging.New(os.Stderr, cfg.Log)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "hami-scheduler:", err)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(logging.Into(ctx, log), cfg); err != nil {
+		log.Error().Err(err).Msg("hami-scheduler stopped")
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, cfg *Config) error {
+	log := zerolog.Ctx(ctx)
+	store, err := settings.Load(cfg.ConfigFile)
+	if err != nil {
+		return err
+	}
+	client, err := kubeClient(cfg.Kubeconfig)
+	if err != nil {
+		return err
+	}
+	reg := metrics.NewRegistry()
+	nc, closeNATS, err := connectNATS(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer closeNATS()
+	watcher, err := startWatcher(ctx, nc, cfg, reg, store)
+	if err != nil {
+		return err
+	}
+	index := usage.NewIndex()
+	podsSynced, pods := startPodInformer(ctx, client, index)
+
+	var leading atomic.Bool
+	leading.Store(!cfg.LeaderElect)
+	if cfg.LeaderElect {
+		go runLeaderElection(ctx, client, cfg, &leading)
+	}
+	sched, err := extender.New(extender.Deps{
+		Fleet: fleet{watcher}, Settings: store, Index: index, Pods: kube.NewPods(pods, client),
+		Binder: kube.NewBinder(client), IsLeader: leading.Load, Metrics: extender.NewMetrics(reg),
+	})
+	if err != nil {
+		return err
+	}
+	reg.MustRegister(extender.NewUsageCollector(watcher, index))
+	go store.Watch(ctx, cfg.Reload)
+
+	ready := func() error {
+		switch {
+		case !podsSynced():
+			return errors.New("pod informer not synced")
+		case !watcher.Synced():
+			return errors.New("inventory watcher not synced")
+		}
+		return nil
+	}
+	log.Info().Str("addr", cfg.Addr).Bool("leaderElect", cfg.LeaderElect).Msg("serving the extender")
+	return serve(ctx, cfg.Addr, extender.Handler(ctx, sched, ready, metrics.Handler(reg)))
+}
+
+func kubeClient(kubeconfig string) (kubernetes.Interface, error) {
+	var rc *rest.Config
+	var err error
+	if kubeconfig == "" {
+		rc, err = rest.InClusterConfig()
+	} else {
+		rc, err = clientcmd.BuildConfigFromFlags("", kubeconfig)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("kubernetes client config (--kubeconfig %q): %w", kubeconfig, err)
+	}
+	rc.QPS, rc.Burst = 200, 400
+	return kubernetes.NewForConfig(rc)
+}
+
+// startWatcher follows the inventory bucket and teaches the settings every
+// vendor's resource names as plugins publish them.
+func startWatcher(ctx context.Context, nc *nats.Conn, cfg *Config, reg prometheus.Registerer, store *settings.Store) (*inventory.Watcher, error) {
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return nil, fmt.Errorf("jetstream: %w", err)
+	}
+	w, err := inventory.NewWatcher(js, inventory.WithBucket(cfg.Bucket), inventory.WithRegisterer(reg))
+	if err != nil {
+		return nil, err
+	}
+	sub := w.Subscribe(1024)
+	go func() {
+		for ev := range sub.Events() {
+			if ev.Type == inventory.EventPut || ev.Type == inventory.EventFresh {
+				if err := store.Publish(ev.Inventory); err != nil {
+					zerolog.Ctx(ctx).Error().Err(err).Str("key", ev.Key).Msg("resource names of this inventory clash with another vendor's")
+				}
+			}
+		}
+	}()
+	go func() {
+		if err := w.Run(ctx); err != nil && ctx.Err() == nil {
+			zerolog.Ctx(ctx).Error().Err(err).Msg("inventory watcher stopped")
+		}
+	}()
+	return w, nil
+}
+
+func startPodInformer(ctx context.Context, client kubernetes.Interface, index *usage.Index) (func() bool, corelisters.PodLister) {
+	factory := informers.NewSharedInformerFactory(client, 0)
+	inf := factory.Core().V1().Pods()
+	watch := kube.NewPodWatch(index, time.Now, zerolog.Ctx(ctx).With().Str("component", "pods").Logger())
+	if _, err := inf.Informer().AddEventHandler(watch.Handler()); err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Msg("pod informer handler")
+	}
+	factory.Start(ctx.Done())
+	return inf.Informer().HasSynced, inf.Lister()
+}
+
+func serve(ctx context.Context, addr string, h http.Handler) error {
+	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve %s: %w", addr, err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdown)
+}

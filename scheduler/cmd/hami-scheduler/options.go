@@ -1,0 +1,80 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/hami-project/hami/common/inventory"
+	"github.com/hami-project/hami/common/logging"
+)
+
+// Config is everything the scheduler is started with: flags, then the
+// environment for the pod's identity.
+type Config struct {
+	Addr       string
+	Kubeconfig string
+	ConfigFile string
+	Reload     time.Duration
+
+	NATSURL      string
+	NATSHost     string
+	NATSPort     int
+	NATSStoreDir string
+	Bucket       string
+
+	LeaderElect    bool
+	LeaseNamespace string
+	LeaseName      string
+	Identity       string
+
+	Log logging.Options
+}
+
+func parseFlags(args []string, stderr io.Writer) (*Config, error) {
+	c := &Config{}
+	fs := flag.NewFlagSet("hami-scheduler", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Addr, "addr", ":8888", "listen address of the extender, health and metrics endpoints")
+	fs.StringVar(&c.Kubeconfig, "kubeconfig", "", "kubeconfig file; empty means in-cluster")
+	fs.StringVar(&c.ConfigFile, "config", "", "config.hami.io/v1 document; empty means the defaults")
+	fs.DurationVar(&c.Reload, "config-reload", 5*time.Second, "how often to check the config file for changes")
+	fs.StringVar(&c.NATSURL, "nats-url", "", "NATS server URL; empty starts an embedded server")
+	fs.StringVar(&c.NATSHost, "nats-host", "127.0.0.1", "listen host of the embedded NATS server")
+	fs.IntVar(&c.NATSPort, "nats-port", 4222, "listen port of the embedded NATS server (-1: any free port)")
+	fs.StringVar(&c.NATSStoreDir, "nats-store-dir", "/var/lib/hami/nats", "JetStream store of the embedded NATS server")
+	fs.StringVar(&c.Bucket, "bucket", inventory.DefaultBucket, "JetStream key-value bucket of the inventories")
+	fs.BoolVar(&c.LeaderElect, "leader-elect", true, "elect a leader through a Lease; only the leader binds")
+	fs.StringVar(&c.LeaseNamespace, "lease-namespace", "kube-system", "namespace of the leader Lease")
+	fs.StringVar(&c.LeaseName, "lease-name", "hami-scheduler", "name of the leader Lease")
+	fs.StringVar(&c.Identity, "identity", "", "leader election identity; empty means hostname and pid")
+	fs.StringVar(&c.Log.Level, "log-level", "info", "trace, debug, info, warn or error")
+	fs.StringVar(&c.Log.Format, "log-format", "json", "json or console")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected arguments %q: every setting is a flag", fs.Args())
+	}
+	return c, c.complete()
+}
+
+func (c *Config) complete() error {
+	if c.Identity == "" {
+		host, err := os.Hostname()
+		if err != nil {
+			return fmt.Errorf("--identity: not given and no hostname: %w", err)
+		}
+		c.Identity = fmt.Sprintf("%s_%d", host, os.Getpid())
+	}
+	if c.Reload <= 0 {
+		return errors.New("--config-reload: must be positive, e.g. 5s")
+	}
+	if c.NATSURL == "" && c.NATSStoreDir == "" {
+		return errors.New("--nats-store-dir: required for the embedded NATS server (or give --nats-url)")
+	}
+	return nil
+}

@@ -1,0 +1,71 @@
+package extender
+
+import (
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/hami-project/hami/common/policy"
+	"github.com/hami-project/hami/common/request"
+	"github.com/hami-project/hami/scheduler/internal/settings"
+)
+
+// demand is a pod parsed once per call, with the policies in force.
+type demand struct {
+	fleet        FleetView
+	pod          *corev1.Pod
+	req          *request.Pod
+	vendors      []string
+	nodePolicy   string
+	devicePolicy string
+	// booked is set when the index already holds this pod (a retry after a
+	// failed or interrupted bind); its own share is then not counted.
+	booked bool
+}
+
+// parse reads the pod's demand; nil when the pod asks for nothing of ours.
+func (s *Scheduler) parse(pod *corev1.Pod, st *settings.Settings) (*demand, error) {
+	req, err := st.Registry.ParsePod(pod, request.DefaultsFrom(st.Config))
+	if err != nil {
+		return nil, err
+	}
+	if req.Empty() {
+		return nil, nil
+	}
+	d := &demand{fleet: s.fleet.View(), pod: pod, req: req, vendors: req.Vendors(),
+		nodePolicy: st.Config.NodeSchedulerPolicy, devicePolicy: st.Config.GPUSchedulerPolicy}
+	if req.NodePolicy != "" {
+		d.nodePolicy = req.NodePolicy
+	}
+	if req.DevicePolicy != "" {
+		d.devicePolicy = req.DevicePolicy
+	}
+	_, d.booked = s.index.Get(pod.UID)
+	return d, nil
+}
+
+// view assembles what placement needs of one node: each wanted vendor's
+// fresh inventory and its usage.
+func (s *Scheduler) view(d *demand, nodeName string) (policy.Node, *policy.Unfit) {
+	node := make(policy.Node, len(d.vendors))
+	for _, vendor := range d.vendors {
+		inv, ok := d.fleet.Get(vendor, nodeName)
+		if !ok {
+			return nil, &policy.Unfit{Vendor: vendor, Code: policy.NoInventory}
+		}
+		u := s.index.Usage(inv)
+		if d.booked {
+			u = s.index.UsageExcept(inv, d.pod.UID)
+		}
+		node[vendor] = policy.Vendor{Inventory: inv, Usage: u}
+	}
+	return node, nil
+}
+
+// fit places the pod on one node.
+func (s *Scheduler) fit(d *demand, nodeName string) (*policy.Placement, policy.Node, *policy.Unfit) {
+	node, unfit := s.view(d, nodeName)
+	if unfit != nil {
+		return nil, nil, unfit
+	}
+	p, unfit := policy.FitPod(node, d.req, d.devicePolicy)
+	return p, node, unfit
+}

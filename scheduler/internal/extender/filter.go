@@ -1,0 +1,158 @@
+package extender
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+	extenderv1 "k8s.io/kube-scheduler/extender/v1"
+
+	"github.com/hami-project/hami/common/policy"
+)
+
+// parallelFrom is the node count above which filter and prioritize split the
+// work across CPUs; below it the goroutines cost more than they save.
+const parallelFrom = 512
+
+// Filter keeps the nodes where every container of the pod fits; each other
+// node gets the reason, which the user sees in the FailedScheduling event.
+func (s *Scheduler) Filter(ctx context.Context, args *extenderv1.ExtenderArgs) *extenderv1.ExtenderFilterResult {
+	start := time.Now()
+	names := nodeNames(args)
+	res := &extenderv1.ExtenderFilterResult{FailedNodes: extenderv1.FailedNodesMap{}}
+	d, err := s.parse(args.Pod, s.settings.Current())
+	switch {
+	case err != nil:
+		res.Error = "hami: " + err.Error()
+		s.metrics.decision("filter", "error", "invalid request")
+	case d == nil:
+		res.NodeNames = &names
+		res.Nodes = args.Nodes
+		s.metrics.decision("filter", "ignored", "")
+	default:
+		s.filter(d, names, res)
+		keepNodeObjects(args, res)
+		s.logFilter(ctx, d, names, res)
+	}
+	s.metrics.filterLatency.Observe(time.Since(start).Seconds())
+	return res
+}
+
+func (s *Scheduler) filter(d *demand, names []string, res *extenderv1.ExtenderFilterResult) {
+	fits := make([]bool, len(names))
+	reasons := make([]string, len(names))
+	eachNode(len(names), func(i int) {
+		if _, _, unfit := s.fit(d, names[i]); unfit != nil {
+			reasons[i] = unfit.Error()
+			return
+		}
+		fits[i] = true
+	})
+	passed := make([]string, 0, len(names))
+	for i, name := range names {
+		if fits[i] {
+			passed = append(passed, name)
+		} else {
+			res.FailedNodes[name] = reasons[i]
+		}
+	}
+	res.NodeNames = &passed
+	result := "fit"
+	if len(passed) == 0 {
+		result = "unschedulable"
+	}
+	s.metrics.decision("filter", result, "")
+}
+
+// eachNode runs fn for 0..n-1, split across CPUs when n is large.
+func eachNode(n int, fn func(i int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if n < parallelFrom || workers == 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (n + workers - 1) / workers
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// nodeNames reads the candidate nodes from either form the extender may be
+// sent (names when nodeCacheCapable, whole objects otherwise).
+func nodeNames(args *extenderv1.ExtenderArgs) []string {
+	if args.NodeNames != nil {
+		return *args.NodeNames
+	}
+	if args.Nodes == nil {
+		return nil
+	}
+	out := make([]string, len(args.Nodes.Items))
+	for i := range args.Nodes.Items {
+		out[i] = args.Nodes.Items[i].Name
+	}
+	return out
+}
+
+// keepNodeObjects answers in the form the request came in.
+func keepNodeObjects(args *extenderv1.ExtenderArgs, res *extenderv1.ExtenderFilterResult) {
+	if args.Nodes == nil {
+		return
+	}
+	pass := make(map[string]bool, len(*res.NodeNames))
+	for _, n := range *res.NodeNames {
+		pass[n] = true
+	}
+	res.Nodes = args.Nodes.DeepCopy()
+	res.Nodes.Items = res.Nodes.Items[:0]
+	for _, n := range args.Nodes.Items {
+		if pass[n.Name] {
+			res.Nodes.Items = append(res.Nodes.Items, n)
+		}
+	}
+}
+
+func (s *Scheduler) logFilter(ctx context.Context, d *demand, names []string, res *extenderv1.ExtenderFilterResult) {
+	if len(*res.NodeNames) > 0 {
+		zerolog.Ctx(ctx).Debug().Str("pod", podKey(d.pod)).Int("nodes", len(names)).
+			Int("fit", len(*res.NodeNames)).Msg("filter")
+		return
+	}
+	ev := zerolog.Ctx(ctx).Info().Str("pod", podKey(d.pod)).Int("nodes", len(names))
+	for name, why := range res.FailedNodes {
+		ev = ev.Str("example", name+": "+why)
+		break
+	}
+	ev.Msg("no node fits")
+}
+
+// Prioritize scores the nodes by the pod's node policy, scaled to the
+// extender range 0..10.
+func (s *Scheduler) Prioritize(_ context.Context, args *extenderv1.ExtenderArgs) *extenderv1.HostPriorityList {
+	names := nodeNames(args)
+	list := make(extenderv1.HostPriorityList, len(names))
+	d, err := s.parse(args.Pod, s.settings.Current())
+	if err != nil || d == nil {
+		for i, n := range names {
+			list[i] = extenderv1.HostPriority{Host: n}
+		}
+		return &list
+	}
+	eachNode(len(names), func(i int) {
+		list[i] = extenderv1.HostPriority{Host: names[i]}
+		if p, node, unfit := s.fit(d, names[i]); unfit == nil {
+			list[i].Score = policy.Score(node, p, d.nodePolicy) * extenderv1.MaxExtenderPriority / 100
+		}
+	})
+	return &list
+}

@@ -1,0 +1,109 @@
+package extender
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/hami-project/hami/common/allocation"
+	"github.com/hami-project/hami/common/device"
+	"github.com/hami-project/hami/scheduler/internal/settings"
+	"github.com/hami-project/hami/scheduler/internal/usage"
+)
+
+// Fleet is the device inventory of the cluster.
+type Fleet interface {
+	// View returns a consistent view judged fresh at one instant; one call
+	// serves a whole filter over thousands of nodes.
+	View() FleetView
+}
+
+// FleetView answers for one instant.
+type FleetView interface {
+	// Get returns vendor's inventory on node, if fresh.
+	Get(vendor, node string) (*device.NodeInventory, bool)
+}
+
+// Pods finds the pod a bind call is for.
+type Pods interface {
+	Pod(ctx context.Context, namespace, name string) (*corev1.Pod, error)
+}
+
+// Binder writes a decision on a pod and binds it to its node.
+type Binder interface {
+	// Bind binds pod to node, writing a first when it is not nil.
+	Bind(ctx context.Context, pod *corev1.Pod, node string, a *allocation.Allocation, at time.Time) error
+}
+
+// Settings gives the settings in force.
+type Settings interface {
+	Current() *settings.Settings
+}
+
+// Errors a bind call may return.
+var (
+	ErrNotLeader = errors.New("not the leader: only the leader binds")
+	ErrPodMoved  = errors.New("pod changed since it was scheduled")
+)
+
+// Scheduler makes the decisions. Filter and prioritize only read; bind is
+// serialised so that two decisions never book the same capacity.
+type Scheduler struct {
+	fleet    Fleet
+	settings Settings
+	index    *usage.Index
+	pods     Pods
+	binder   Binder
+	leader   func() bool
+	now      func() time.Time
+	metrics  *Metrics
+
+	bindMu sync.Mutex // serialises choose-book-bind
+}
+
+// Deps are what a Scheduler is built from.
+type Deps struct {
+	Fleet    Fleet
+	Settings Settings
+	Index    *usage.Index
+	Pods     Pods
+	Binder   Binder
+	// IsLeader reports leadership; nil means always leader.
+	IsLeader func() bool
+	// Now is the clock; nil means time.Now.
+	Now     func() time.Time
+	Metrics *Metrics
+}
+
+// New builds a Scheduler.
+func New(d Deps) (*Scheduler, error) {
+	if d.Fleet == nil || d.Settings == nil || d.Index == nil || d.Pods == nil || d.Binder == nil {
+		return nil, errors.New("extender: fleet, settings, index, pods and binder are required")
+	}
+	s := &Scheduler{fleet: d.Fleet, settings: d.Settings, index: d.Index, pods: d.Pods,
+		binder: d.Binder, leader: d.IsLeader, now: d.Now, metrics: d.Metrics}
+	if s.leader == nil {
+		s.leader = func() bool { return true }
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.metrics == nil {
+		s.metrics = NewMetrics(nil)
+	}
+	return s, nil
+}
+
+func podKey(pod *corev1.Pod) string { return pod.Namespace + "/" + pod.Name }
+
+func sameUID(want types.UID, pod *corev1.Pod) error {
+	if want != "" && pod.UID != want {
+		return fmt.Errorf("%w: uid %s, now %s", ErrPodMoved, want, pod.UID)
+	}
+	return nil
+}

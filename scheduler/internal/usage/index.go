@@ -1,0 +1,176 @@
+// Package usage owns the scheduler's record of what is handed out: one
+// allocation per pod, from the pods' hami.io/allocation annotations and from
+// decisions made but not yet seen back from the API server, turned into
+// per-device usage aligned with a node's current inventory.
+package usage
+
+import (
+	"maps"
+	"slices"
+	"sync"
+
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/hami-project/hami/common/allocation"
+	"github.com/hami-project/hami/common/device"
+	"github.com/hami-project/hami/common/policy"
+)
+
+// Index is safe for concurrent use. Reads are served from a per-node cache
+// that is rebuilt only when that node's pods or inventory change, since the
+// filter reads every node for every pod.
+type Index struct {
+	mu    sync.RWMutex // guards pods, nodes
+	pods  map[types.UID]*Pod
+	nodes map[string]*node
+}
+
+// Pod is one pod's allocation as the index holds it.
+type Pod struct {
+	UID        types.UID
+	Namespace  string
+	Name       string
+	Allocation *allocation.Allocation
+}
+
+type node struct {
+	pods  map[types.UID]*Pod
+	gen   uint64
+	cache map[string]aligned // by vendor
+}
+
+// aligned is a NodeUsage built for one inventory at one generation.
+type aligned struct {
+	inv   *device.NodeInventory
+	gen   uint64
+	usage policy.NodeUsage
+}
+
+// NewIndex returns an empty index.
+func NewIndex() *Index {
+	return &Index{pods: map[types.UID]*Pod{}, nodes: map[string]*node{}}
+}
+
+// Set records (or replaces) a pod's allocation.
+func (x *Index) Set(p *Pod) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.removeLocked(p.UID)
+	x.pods[p.UID] = p
+	n := x.nodes[p.Allocation.Node]
+	if n == nil {
+		n = &node{pods: map[types.UID]*Pod{}, cache: map[string]aligned{}}
+		x.nodes[p.Allocation.Node] = n
+	}
+	n.pods[p.UID] = p
+	n.gen++
+}
+
+// Remove forgets a pod; its share is free again.
+func (x *Index) Remove(uid types.UID) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.removeLocked(uid)
+}
+
+func (x *Index) removeLocked(uid types.UID) {
+	p, ok := x.pods[uid]
+	if !ok {
+		return
+	}
+	delete(x.pods, uid)
+	n := x.nodes[p.Allocation.Node]
+	delete(n.pods, uid)
+	n.gen++
+	if len(n.pods) == 0 {
+		delete(x.nodes, p.Allocation.Node)
+	}
+}
+
+// Get returns a pod's record.
+func (x *Index) Get(uid types.UID) (*Pod, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	p, ok := x.pods[uid]
+	return p, ok
+}
+
+// Usage returns the usage of inv's devices on its node. The result is shared:
+// callers must not change it (policy functions copy before booking).
+func (x *Index) Usage(inv *device.NodeInventory) policy.NodeUsage {
+	x.mu.RLock()
+	n := x.nodes[inv.Node]
+	if n == nil {
+		x.mu.RUnlock()
+		return nil
+	}
+	if c, ok := n.cache[inv.Vendor]; ok && c.inv == inv && c.gen == n.gen {
+		x.mu.RUnlock()
+		return c.usage
+	}
+	x.mu.RUnlock()
+
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	n = x.nodes[inv.Node]
+	if n == nil {
+		return nil
+	}
+	u := build(inv, n.pods, "")
+	n.cache[inv.Vendor] = aligned{inv: inv, gen: n.gen, usage: u}
+	return u
+}
+
+// UsageExcept is Usage without one pod's share: a pod being scheduled again
+// must not compete with its own earlier booking.
+func (x *Index) UsageExcept(inv *device.NodeInventory, uid types.UID) policy.NodeUsage {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	n := x.nodes[inv.Node]
+	if n == nil {
+		return nil
+	}
+	return build(inv, n.pods, uid)
+}
+
+// Pods lists the pods on a node, sorted by namespace and name.
+func (x *Index) Pods(nodeName string) []*Pod {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	n := x.nodes[nodeName]
+	if n == nil {
+		return nil
+	}
+	out := slices.Collect(maps.Values(n.pods))
+	slices.SortFunc(out, func(a, b *Pod) int {
+		if a.Namespace != b.Namespace {
+			return compare(a.Namespace, b.Namespace)
+		}
+		return compare(a.Name, b.Name)
+	})
+	return out
+}
+
+// Nodes lists the nodes that have pods, sorted.
+func (x *Index) Nodes() []string {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return slices.Sorted(maps.Keys(x.nodes))
+}
+
+// Len is the number of pods recorded.
+func (x *Index) Len() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return len(x.pods)
+}
+
+func compare(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,75 @@
+package admission
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/hami-project/hami/common/device"
+)
+
+// Fleet tells the admitter what the plugins of the fleet publish.
+type Fleet interface {
+	// Summary returns the current summary. It returns the same pointer
+	// while nothing changed, which lets the admitter cache what it derives.
+	Summary() *FleetSummary
+}
+
+// FleetSummary is an immutable digest of the fresh inventories.
+type FleetSummary struct {
+	// Published holds one inventory per vendor (the first in key order):
+	// its resource names are what the vendor's plugins answer to.
+	Published []*device.NodeInventory
+	// LargestMemoryMiB is, per vendor, the memory capacity of its largest
+	// device, memory scaling included (the scheduler may hand out that much).
+	LargestMemoryMiB map[string]int64
+	// Models lists, per vendor, the device models seen, sorted.
+	Models map[string][]string
+}
+
+// Summarize digests inventories (in key order, as the watcher lists them).
+func Summarize(invs []*device.NodeInventory) *FleetSummary {
+	s := &FleetSummary{LargestMemoryMiB: map[string]int64{}, Models: map[string][]string{}}
+	seen := map[string]bool{}
+	for _, inv := range invs {
+		if !seen[inv.Vendor] {
+			seen[inv.Vendor] = true
+			s.Published = append(s.Published, inv)
+		}
+		for i := range inv.Devices {
+			d := &inv.Devices[i]
+			s.LargestMemoryMiB[inv.Vendor] = max(s.LargestMemoryMiB[inv.Vendor], d.MemoryCapacityMiB(inv.Scaling))
+			if d.Type != "" && !slices.Contains(s.Models[inv.Vendor], d.Type) {
+				s.Models[inv.Vendor] = append(s.Models[inv.Vendor], d.Type)
+			}
+		}
+	}
+	for _, m := range s.Models {
+		slices.Sort(m)
+	}
+	return s
+}
+
+// Largest returns the memory of the vendor's largest device; false while
+// the fleet has no device of that vendor.
+func (s *FleetSummary) Largest(vendor string) (int64, bool) {
+	v, ok := s.LargestMemoryMiB[vendor]
+	return v, ok && v > 0
+}
+
+// KnowsModel reports whether some device of the vendor matches model the way
+// the scheduler matches use-gputype: a case-insensitive substring, so "A100"
+// selects "NVIDIA A100-SXM4-80GB". ok is false while the fleet has no model
+// of that vendor, when nothing can be said.
+func (s *FleetSummary) KnowsModel(vendor, model string) (known, ok bool) {
+	models := s.Models[vendor]
+	if len(models) == 0 {
+		return false, false
+	}
+	want := strings.ToUpper(model)
+	for _, m := range models {
+		if strings.Contains(strings.ToUpper(m), want) {
+			return true, true
+		}
+	}
+	return false, true
+}
