@@ -18,7 +18,7 @@ MODULES := $(shell $(GO) list -m -f '{{.Dir}}')
 HAVE_HAMI_CORE := $(wildcard hami-core/Makefile)
 HAVE_E2E       := $(wildcard hack/e2e.sh)
 
-.PHONY: build test test-go test-c e2e lint bench fuzz-seeds tools clean help
+.PHONY: build test test-go test-c e2e lint bench gpu-check tools clean help
 
 help: ## list targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -56,6 +56,10 @@ lint: $(GOLANGCI) ## go vet and golangci-lint on every module
 
 bench: $(BENCHSTAT) ## Go benchmarks, summarised with benchstat into bench/results/
 	hack/bench.sh
+
+gpu-check: ## real-GPU suites (needs an NVIDIA GPU, nvcc and PyTorch); one summary table
+	@command -v nvidia-smi >/dev/null || { echo "gpu-check: no NVIDIA GPU here (nvidia-smi not found); run it on a GPU machine" >&2; exit 2; }
+	bash hami-core/gpu-check/run.sh
 
 tools: $(GOLANGCI) $(BENCHSTAT) ## install pinned tools into bin/
 

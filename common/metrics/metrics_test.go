@@ -1,6 +1,7 @@
 package metrics_test
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -17,7 +18,7 @@ func TestHandlerServesRegisteredMetrics(t *testing.T) {
 	reg.MustRegister(c)
 	c.Inc()
 	rec := httptest.NewRecorder()
-	metrics.Handler(reg).ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	metrics.Handler(reg).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	require.Equal(t, 200, rec.Code)
 	require.Contains(t, rec.Body.String(), "hami_decisions_total 1")
 	require.Contains(t, rec.Body.String(), "go_goroutines")

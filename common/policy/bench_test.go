@@ -41,7 +41,9 @@ func BenchmarkFit(b *testing.B) {
 			for b.Loop() {
 				for _, node := range nodes {
 					v := node["nvidia"]
-					policy.Fit(v.Inventory, v.Usage, r)
+					if _, unfit := policy.Fit(v.Inventory, v.Usage, r); unfit != nil {
+						b.Fatal(unfit)
+					}
 				}
 			}
 		})

@@ -19,6 +19,10 @@ const (
 	AnnotationDevicePolicy = "hami.io/gpu-scheduler-policy"
 )
 
+// maxCount bounds a device count far above any node's devices, so counts
+// stay well inside int32.
+const maxCount = 1 << 16
+
 var (
 	nodePolicies   = []string{"binpack", "spread"}
 	devicePolicies = []string{"binpack", "spread", "topology-aware", "numa"}
@@ -137,6 +141,9 @@ func (g *given) set(role device.Role, name string, v int64, lp *field.Path) fiel
 	case device.RoleCount:
 		if g.hasCount {
 			return dup(g.countName)
+		}
+		if v > maxCount {
+			return field.ErrorList{field.Invalid(lp.Key(name), v, fmt.Sprintf("a device count must be at most %d", maxCount))}
 		}
 		g.count, g.hasCount, g.countName = v, true, name
 	case device.RoleMemory:

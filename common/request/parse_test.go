@@ -96,6 +96,7 @@ func TestParseRefusesBadQuantities(t *testing.T) {
 		"percent over":    {map[string]string{"nvidia.com/gpumem-percentage": "101"}, `spec.containers[0].resources.limits[nvidia.com/gpumem-percentage]: Invalid value: 101: a percentage of device memory must be at most 100`},
 		"cores over":      {map[string]string{"nvidia.com/gpucores": "150"}, `spec.containers[0].resources.limits[nvidia.com/gpucores]: Invalid value: 150: cores are a percentage of one device: at most 100`},
 		"zero count":      {map[string]string{"nvidia.com/gpu": "0", "nvidia.com/gpumem": "10"}, `spec.containers[0].resources.limits[nvidia.com/gpu]: Invalid value: 0: device count is 0 but memory or cores are requested: set a count of at least 1 or remove them`},
+		"huge count":      {map[string]string{"cambricon.com/vmlu": "11e10"}, `a device count must be at most 65536`},
 		"alias twice":     {map[string]string{"nvidia.com/gpumem": "10", "volcano.sh/vgpu-memory": "10"}, `same quantity as nvidia.com/gpumem given twice: keep one`},
 	}
 	r := registry(t)

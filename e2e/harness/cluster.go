@@ -162,7 +162,9 @@ func (c *Cluster) Stop() error {
 		if err := steps[i].fn(); err != nil {
 			errs = append(errs, fmt.Errorf("stop %s: %w", steps[i].name, err))
 		}
-		c.log.Debug().Str("step", steps[i].name).Dur("took", time.Since(start)).Msg("stopped")
+		if took := time.Since(start); took > time.Second {
+			c.log.Info().Str("step", steps[i].name).Str("took", took.Round(time.Millisecond).String()).Msg("slow stop")
+		}
 	}
 	c.mu.Lock()
 	c.stopErr = errors.Join(errs...)

@@ -23,6 +23,15 @@ import (
 // simulated nodes with warm caches.
 const readyBudget = 60 * time.Second
 
+// schedulerYAML adds a second profile, as the HAMi scheduler will.
+const schedulerYAML = `
+apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+profiles:
+- schedulerName: default-scheduler
+- schedulerName: hami-test-scheduler
+`
+
 // TestHarnessCluster starts the whole harness once (one real node per
 // machine) and checks each part against what a user would see.
 func TestHarnessCluster(t *testing.T) {
@@ -30,7 +39,9 @@ func TestHarnessCluster(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	c := harness.StartForTest(t, harness.Options{})
-	_, err := c.StartScheduler(ctx, nil)
+	schedCfg, err := harness.ParseSchedulerConfig([]byte(schedulerYAML))
+	require.NoError(t, err)
+	_, err = c.StartScheduler(ctx, schedCfg)
 	require.NoError(t, err)
 	var node *harness.Node
 	if reason := harness.CheckNodePrerequisites(); reason == nil {
@@ -113,6 +124,7 @@ func testSimulatedNodesRegistered(ctx context.Context, t *testing.T, c *harness.
 	require.GreaterOrEqual(t, len(leases.Items), 50)
 
 	pod := simulatedPod("plain-sim", "", 0)
+	pod.Spec.SchedulerName = "hami-test-scheduler"
 	createPod(ctx, t, c, pod)
 	running, err := harness.WaitPodPhase(ctx, c.Client(), "default", pod.Name, corev1.PodRunning)
 	require.NoError(t, err)

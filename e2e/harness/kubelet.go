@@ -50,9 +50,12 @@ func kubeletConfig(dir, containerdSocket string, ports kubeletPorts, certFile, k
 		EvictionHard:           map[string]string{"memory.available": "1Mi", "nodefs.available": "0%", "imagefs.available": "0%", "nodefs.inodesFree": "0%"},
 		MakeIPTablesUtilChains: ptr.To(false),
 		SyncFrequency:          metav1.Duration{Duration: 5 * time.Second},
-		FileCheckFrequency:     metav1.Duration{Duration: 5 * time.Second},
-		SerializeImagePulls:    ptr.To(false),
-		RotateCertificates:     false,
+		// Device-plugin capacity reaches the Node on the next status update;
+		// tests should not wait the default 10 s for it.
+		NodeStatusUpdateFrequency: metav1.Duration{Duration: 2 * time.Second},
+		FileCheckFrequency:        metav1.Duration{Duration: 5 * time.Second},
+		SerializeImagePulls:       ptr.To(false),
+		RotateCertificates:        false,
 	}
 	cfg.APIVersion = kubeletv1beta1.SchemeGroupVersion.String()
 	cfg.Kind = "KubeletConfiguration"

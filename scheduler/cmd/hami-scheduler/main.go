@@ -45,8 +45,9 @@ func main() {
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(logging.Into(ctx, log), cfg); err != nil {
+	err = run(logging.Into(ctx, log), cfg)
+	stop()
+	if err != nil {
 		log.Error().Err(err).Msg("hami-scheduler stopped")
 		os.Exit(1)
 	}
@@ -75,21 +76,6 @@ func run(ctx context.Context, cfg *Config) error {
 	index := usage.NewIndex()
 	podsSynced, pods := startPodInformer(ctx, client, index)
 
-	var leading atomic.Bool
-	leading.Store(!cfg.LeaderElect)
-	if cfg.LeaderElect {
-		go runLeaderElection(ctx, client, cfg, &leading)
-	}
-	sched, err := extender.New(extender.Deps{
-		Fleet: fleet{watcher}, Settings: store, Index: index, Pods: kube.NewPods(pods, client),
-		Binder: kube.NewBinder(client), IsLeader: leading.Load, Metrics: extender.NewMetrics(reg),
-	})
-	if err != nil {
-		return err
-	}
-	reg.MustRegister(extender.NewUsageCollector(watcher, index))
-	go store.Watch(ctx, cfg.Reload)
-
 	ready := func() error {
 		switch {
 		case !podsSynced():
@@ -99,6 +85,21 @@ func run(ctx context.Context, cfg *Config) error {
 		}
 		return nil
 	}
+	var leading atomic.Bool
+	leading.Store(!cfg.LeaderElect)
+	if cfg.LeaderElect {
+		go runLeaderElection(ctx, client, cfg, &leading)
+	}
+	sched, err := extender.New(extender.Deps{
+		Fleet: fleet{watcher}, Settings: store, Index: index, Pods: kube.NewPods(pods, client),
+		Binder: kube.NewBinder(client), IsLeader: leading.Load, Ready: ready, Metrics: extender.NewMetrics(reg),
+	})
+	if err != nil {
+		return err
+	}
+	reg.MustRegister(extender.NewUsageCollector(watcher, index))
+	go store.Watch(ctx, cfg.Reload)
+
 	log.Info().Str("addr", cfg.Addr).Bool("leaderElect", cfg.LeaderElect).Msg("serving the extender")
 	return serve(ctx, cfg.Addr, extender.Handler(ctx, sched, ready, metrics.Handler(reg)))
 }

@@ -34,6 +34,9 @@ func (s *Scheduler) bind(ctx context.Context, args *extenderv1.ExtenderBindingAr
 	if !s.leader() {
 		return ErrNotLeader
 	}
+	if err := s.notReady(); err != nil {
+		return err
+	}
 	pod, err := s.pods.Pod(ctx, args.PodNamespace, args.PodName)
 	if err != nil {
 		return fmt.Errorf("get pod: %w", err)

@@ -2,6 +2,7 @@ package extender
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"sync"
 	"time"
@@ -23,7 +24,13 @@ func (s *Scheduler) Filter(ctx context.Context, args *extenderv1.ExtenderArgs) *
 	names := nodeNames(args)
 	res := &extenderv1.ExtenderFilterResult{FailedNodes: extenderv1.FailedNodesMap{}}
 	d, err := s.parse(args.Pod, s.settings.Current())
+	if err == nil && d != nil {
+		err = s.notReady()
+	}
 	switch {
+	case errors.Is(err, ErrNotReady):
+		res.Error = "hami: " + err.Error()
+		s.metrics.decision("filter", "error", "not ready")
 	case err != nil:
 		res.Error = "hami: " + err.Error()
 		s.metrics.decision("filter", "error", "invalid request")

@@ -57,6 +57,8 @@ func reasonOf(err error) string {
 		return "unfit"
 	case errors.Is(err, ErrNotLeader):
 		return "not leader"
+	case errors.Is(err, ErrNotReady):
+		return "not ready"
 	case errors.Is(err, ErrPodMoved):
 		return "pod moved"
 	}

@@ -48,6 +48,7 @@ type Settings interface {
 // Errors a bind call may return.
 var (
 	ErrNotLeader = errors.New("not the leader: only the leader binds")
+	ErrNotReady  = errors.New("not ready")
 	ErrPodMoved  = errors.New("pod changed since it was scheduled")
 )
 
@@ -60,6 +61,7 @@ type Scheduler struct {
 	pods     Pods
 	binder   Binder
 	leader   func() bool
+	ready    func() error
 	now      func() time.Time
 	metrics  *Metrics
 
@@ -75,6 +77,12 @@ type Deps struct {
 	Binder   Binder
 	// IsLeader reports leadership; nil means always leader.
 	IsLeader func() bool
+	// Ready says why the pod index or the fleet is not synced yet; nil
+	// means always ready. Until then filter and bind refuse with an error:
+	// an empty index would let bind hand out capacity that is taken, and
+	// kube-scheduler retries an error after its backoff, whereas a node
+	// rejected for "no inventory" can leave the pod parked for minutes.
+	Ready func() error
 	// Now is the clock; nil means time.Now.
 	Now     func() time.Time
 	Metrics *Metrics
@@ -86,9 +94,12 @@ func New(d Deps) (*Scheduler, error) {
 		return nil, errors.New("extender: fleet, settings, index, pods and binder are required")
 	}
 	s := &Scheduler{fleet: d.Fleet, settings: d.Settings, index: d.Index, pods: d.Pods,
-		binder: d.Binder, leader: d.IsLeader, now: d.Now, metrics: d.Metrics}
+		binder: d.Binder, leader: d.IsLeader, ready: d.Ready, now: d.Now, metrics: d.Metrics}
 	if s.leader == nil {
 		s.leader = func() bool { return true }
+	}
+	if s.ready == nil {
+		s.ready = func() error { return nil }
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -97,6 +108,14 @@ func New(d Deps) (*Scheduler, error) {
 		s.metrics = NewMetrics(nil)
 	}
 	return s, nil
+}
+
+// notReady wraps the reason the scheduler is not ready, nil when it is.
+func (s *Scheduler) notReady() error {
+	if err := s.ready(); err != nil {
+		return fmt.Errorf("%w: %w", ErrNotReady, err)
+	}
+	return nil
 }
 
 func podKey(pod *corev1.Pod) string { return pod.Namespace + "/" + pod.Name }
