@@ -18,7 +18,7 @@ MODULES := $(shell $(GO) list -m -f '{{.Dir}}')
 HAVE_HAMI_CORE := $(wildcard hami-core/Makefile)
 HAVE_E2E       := $(wildcard hack/e2e.sh)
 
-.PHONY: build test test-go test-c e2e lint bench gpu-check tools clean help
+.PHONY: build test test-go test-c e2e k8s-bin lint bench gpu-check tools clean help
 
 help: ## list targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -46,10 +46,13 @@ endif
 
 e2e: ## end-to-end suites on a real control plane (E2E_RUN=<regex> selects tests)
 ifneq ($(HAVE_E2E),)
-	E2E_RUN='$(E2E_RUN)' hack/e2e.sh
+	E2E_RUN='$(E2E_RUN)' bash hack/e2e.sh
 else
 	@echo "no end-to-end harness yet: skipped"
 endif
+
+k8s-bin: ## build (or reuse) the pinned kube-apiserver, kube-scheduler, kubelet and etcd; install containerd and runc
+	bash hack/build-k8s.sh
 
 lint: $(GOLANGCI) ## go vet and golangci-lint on every module
 	@for m in $(MODULES); do echo "== lint $${m#$(CURDIR)/}"; (cd $$m && $(GO) vet ./... && $(GOLANGCI) run --config $(CURDIR)/.golangci.yml ./...); done

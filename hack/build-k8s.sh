@@ -35,14 +35,14 @@ run_with_progress() {
       kill -0 "$pid" 2>/dev/null || break
     done
     if kill -0 "$pid" 2>/dev/null; then
-      log "still building $name ($((SECONDS - t0))s so far)"
+      log "still working: $name ($((SECONDS - t0))s so far)"
     fi
   done
   if ! wait "$pid"; then
-    log "FAILED building $name after $((SECONDS - t0))s"
+    log "FAILED: $name after $((SECONDS - t0))s"
     return 1
   fi
-  log "built $name in $((SECONDS - t0))s"
+  log "done: $name in $((SECONDS - t0))s"
 }
 
 ensure_debian_packages() {
@@ -72,7 +72,7 @@ write_k8s_module() {
   local dir="$1" staging_ver="v0.${K8S_VERSION#v1.}"
   mkdir -p "$dir"
   local modfile
-  modfile="$(cd "$dir" && GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')"
+  modfile="$(cd "$dir" && GOWORK=off GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')"
   {
     echo "module hami.local/k8sbuild"
     echo

@@ -21,7 +21,7 @@ func fleet(n int) []policy.Node {
 			k := int64((i*7 + d*3) % 9)
 			u[d] = policy.DeviceUsage{MemoryMiB: k * 8000, Cores: int32(k * 10), Tenants: int32(k % 4), Mode: device.ModeHAMiCore}
 		}
-		nodes[i] = policy.Node{"nvidia": {Inventory: inv, Usage: u}}
+		nodes[i] = policy.Node{{Inventory: inv, Usage: u}}
 	}
 	return nodes
 }
@@ -40,7 +40,7 @@ func BenchmarkFit(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for _, node := range nodes {
-					v := node["nvidia"]
+					v := node[0]
 					if _, unfit := policy.Fit(v.Inventory, v.Usage, r); unfit != nil {
 						b.Fatal(unfit)
 					}
@@ -50,8 +50,8 @@ func BenchmarkFit(b *testing.B) {
 	}
 }
 
-// BenchmarkScoreNodes is the filter+score work of one scheduling cycle for a
-// single-GPU pod: FitPod then Score on every node.
+// BenchmarkScoreNodes is the work of one scheduling cycle for a single-GPU
+// pod: fit and score on every node, as the extender does.
 func BenchmarkScoreNodes(b *testing.B) {
 	for _, n := range []int{1, 5000} {
 		b.Run(fmt.Sprintf("nodes=%d", n), func(b *testing.B) {
@@ -60,11 +60,28 @@ func BenchmarkScoreNodes(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for _, node := range nodes {
-					if p, unfit := policy.FitPod(node, pod, policy.Spread); unfit == nil {
-						policy.Score(node, p, policy.Binpack)
+					if _, unfit := policy.Evaluate(node, pod, policy.Spread, policy.Binpack); unfit != nil {
+						b.Fatal(unfit)
 					}
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkPlaceNodes is the same cycle through FitPod and Score, the path a
+// pod with several containers or devices takes.
+func BenchmarkPlaceNodes(b *testing.B) {
+	nodes := fleet(5000)
+	pod := onePodOneGPU()
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, node := range nodes {
+			p, unfit := policy.FitPod(node, pod, policy.Spread)
+			if unfit != nil {
+				b.Fatal(unfit)
+			}
+			policy.Score(node, p, policy.Binpack)
+		}
 	}
 }

@@ -9,7 +9,7 @@ func (p *Placement) Book(node Node) map[string]NodeUsage {
 	for _, c := range p.Containers {
 		for _, vc := range c.Vendors {
 			if _, done := out[vc.Vendor]; !done {
-				v := node[vc.Vendor]
+				v, _ := node.Get(vc.Vendor)
 				out[vc.Vendor] = Book(v.Inventory, v.Usage, p.Containers, vc.Vendor)
 			}
 		}

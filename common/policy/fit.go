@@ -50,7 +50,8 @@ func Fit(inv *device.NodeInventory, u NodeUsage, req *Request) ([]Choice, *Unfit
 // fitOne is the common single-device case: one pass, no sorting, and no
 // allocation unless nothing fits (then a second pass collects the reasons).
 func fitOne(inv *device.NodeInventory, u NodeUsage, req *Request) (Choice, *Unfit) {
-	best, found := Choice{}, false
+	var best, c Choice
+	found := false
 	var bestKey float64
 	var why Reason
 	var idle DeviceUsage
@@ -59,8 +60,7 @@ func fitOne(inv *device.NodeInventory, u NodeUsage, req *Request) (Choice, *Unfi
 		if i < len(u) {
 			du = &u[i]
 		}
-		c, ok := check(inv, i, du, req, &why)
-		if !ok {
+		if !check(inv, i, du, req, &c, &why) {
 			continue
 		}
 		key := orderKey(&inv.Devices[i], inv.Scaling, du, &c, req.Policy)
@@ -84,10 +84,10 @@ func candidates(inv *device.NodeInventory, u NodeUsage, req *Request) ([]Choice,
 	var cands []Choice
 	var reasons []Reason
 	var why Reason
+	var c Choice
 	for i := range inv.Devices {
 		du := u.At(i)
-		c, ok := check(inv, i, &du, req, &why)
-		if ok {
+		if check(inv, i, &du, req, &c, &why) {
 			cands = append(cands, c)
 		} else {
 			reasons = append(reasons, why)

@@ -11,8 +11,20 @@ type Vendor struct {
 	Usage     NodeUsage
 }
 
-// Node is a node as placement sees it, keyed by vendor.
-type Node map[string]Vendor
+// Node is a node as placement sees it: one entry per vendor the pod asks
+// for. A slice, not a map: a pod asks for one to three vendors, and the
+// filter builds a Node for every node of the cluster.
+type Node []Vendor
+
+// Get returns the named vendor's side of the node.
+func (n Node) Get(vendor string) (Vendor, bool) {
+	for _, v := range n {
+		if v.Inventory.Vendor == vendor {
+			return v, true
+		}
+	}
+	return Vendor{}, false
+}
 
 // ContainerChoice is the devices chosen for one container.
 type ContainerChoice struct {
@@ -47,7 +59,7 @@ func FitPod(node Node, pod *request.Pod, devicePolicy string) (*Placement, *Unfi
 		cc := ContainerChoice{Name: c.Name, Init: c.Init, Vendors: make([]VendorChoice, 0, len(c.Requests))}
 		for i := range c.Requests {
 			r := &c.Requests[i]
-			v, ok := node[r.Vendor]
+			v, ok := node.Get(r.Vendor)
 			if !ok {
 				return nil, &Unfit{Vendor: r.Vendor, Code: NoInventory}
 			}
@@ -83,7 +95,7 @@ type singlePlacement struct {
 func fitSingle(node Node, pod *request.Pod, devicePolicy string) (*Placement, *Unfit) {
 	c := &pod.Containers[0]
 	r := &c.Requests[0]
-	v, ok := node[r.Vendor]
+	v, ok := node.Get(r.Vendor)
 	if !ok {
 		return nil, &Unfit{Vendor: r.Vendor, Code: NoInventory}
 	}

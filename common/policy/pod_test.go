@@ -18,7 +18,7 @@ func nvidia(mem int64, cores int32) request.Request {
 func TestFitPodAppContainersAddUp(t *testing.T) {
 	t.Parallel()
 	inv := devicetest.Node("n1", 1, 10000)
-	node := policy.Node{"nvidia": {Inventory: inv}}
+	node := policy.Node{{Inventory: inv}}
 	pod := &request.Pod{Containers: []request.Container{
 		{Name: "a", Requests: []request.Request{nvidia(6000, 10)}},
 		{Name: "b", Requests: []request.Request{nvidia(6000, 10)}},
@@ -32,13 +32,13 @@ func TestFitPodAppContainersAddUp(t *testing.T) {
 	after := p.Book(node)["nvidia"]
 	require.Equal(t, int64(10000), after[0].MemoryMiB)
 	require.Equal(t, int32(2), after[0].Tenants)
-	require.Nil(t, node["nvidia"].Usage, "FitPod must not change the node's usage")
+	require.Nil(t, node[0].Usage, "FitPod must not change the node's usage")
 }
 
 func TestFitPodInitContainersRunAlone(t *testing.T) {
 	t.Parallel()
 	inv := devicetest.Node("n1", 1, 10000)
-	node := policy.Node{"nvidia": {Inventory: inv}}
+	node := policy.Node{{Inventory: inv}}
 	pod := &request.Pod{Containers: []request.Container{
 		{Name: "init1", Init: true, Requests: []request.Request{nvidia(8000, 10)}},
 		{Name: "init2", Init: true, Requests: []request.Request{nvidia(9000, 10)}},
@@ -57,7 +57,7 @@ func TestFitPodSeveralVendors(t *testing.T) {
 	gpu := devicetest.Node("n1", 2, 10000)
 	mlu := devicetest.Node("n1", 1, 16000)
 	mlu.Vendor = "cambricon"
-	node := policy.Node{"nvidia": {Inventory: gpu}, "cambricon": {Inventory: mlu}}
+	node := policy.Node{{Inventory: gpu}, {Inventory: mlu}}
 	pod := &request.Pod{Containers: []request.Container{{Name: "app", Requests: []request.Request{
 		{Vendor: "cambricon", Count: 1, MemoryMiB: 4000},
 		{Vendor: "nvidia", Count: 2, MemoryMiB: 1000, Cores: 10},
@@ -67,7 +67,7 @@ func TestFitPodSeveralVendors(t *testing.T) {
 	require.Len(t, p.Containers[0].Vendors, 2)
 	require.Len(t, p.Book(node), 2)
 
-	delete(node, "cambricon")
+	node = node[:1]
 	_, unfit = policy.FitPod(node, pod, policy.Spread)
 	require.NotNil(t, unfit)
 	require.Equal(t, policy.NoInventory, unfit.Code)
@@ -75,8 +75,8 @@ func TestFitPodSeveralVendors(t *testing.T) {
 
 func TestScoreBinpackAndSpreadDisagree(t *testing.T) {
 	t.Parallel()
-	empty := policy.Node{"nvidia": {Inventory: devicetest.Node("empty", 4, 10000)}}
-	busy := policy.Node{"nvidia": {Inventory: devicetest.Node("busy", 4, 10000), Usage: policy.NodeUsage{
+	empty := policy.Node{{Inventory: devicetest.Node("empty", 4, 10000)}}
+	busy := policy.Node{{Inventory: devicetest.Node("busy", 4, 10000), Usage: policy.NodeUsage{
 		{MemoryMiB: 8000, Cores: 80, Tenants: 2, Mode: device.ModeHAMiCore},
 		{MemoryMiB: 8000, Cores: 80, Tenants: 2, Mode: device.ModeHAMiCore},
 	}}}
@@ -89,4 +89,31 @@ func TestScoreBinpackAndSpreadDisagree(t *testing.T) {
 	require.Greater(t, score(busy, policy.Binpack), score(empty, policy.Binpack))
 	require.Greater(t, score(empty, policy.Spread), score(busy, policy.Spread))
 	require.Equal(t, int64(3), score(empty, policy.Binpack), "1000 MiB and 10% of four 10000 MiB devices")
+}
+
+func TestEvaluateAgreesWithFitPodAndScore(t *testing.T) {
+	t.Parallel()
+	inv := devicetest.Node("n1", 4, 10000)
+	u := policy.NodeUsage{{MemoryMiB: 9000, Cores: 10, Tenants: 1, Mode: device.ModeHAMiCore}, {MemoryMiB: 2000, Cores: 50, Tenants: 1, Mode: device.ModeHAMiCore}}
+	node := policy.Node{{Inventory: inv, Usage: u}}
+	pods := map[string]*request.Pod{
+		"one device":  {Containers: []request.Container{{Name: "a", Requests: []request.Request{nvidia(3000, 30)}}}},
+		"two devices": {Containers: []request.Container{{Name: "a", Requests: []request.Request{{Vendor: "nvidia", Count: 2, MemoryMiB: 3000, Cores: 30}}}}},
+		"too big":     {Containers: []request.Container{{Name: "a", Requests: []request.Request{nvidia(30000, 30)}}}},
+	}
+	for name, pod := range pods {
+		for _, pol := range []string{policy.Binpack, policy.Spread} {
+			t.Run(name+"/"+pol, func(t *testing.T) {
+				t.Parallel()
+				score, unfit := policy.Evaluate(node, pod, pol, pol)
+				p, unfit2 := policy.FitPod(node, pod, pol)
+				if unfit2 != nil {
+					require.Equal(t, unfit2, unfit)
+					return
+				}
+				require.Nil(t, unfit)
+				require.Equal(t, policy.Score(node, p, pol), score)
+			})
+		}
+	}
 }

@@ -1,6 +1,10 @@
 package policy
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/hami-project/hami/common/request"
+)
 
 // Score rates the node for the pod once placed, in 0..100: binpack prefers
 // the node that ends up fullest, spread the emptiest. The pod's share is
@@ -9,14 +13,14 @@ func Score(node Node, p *Placement, nodePolicy string) int64 {
 	if len(p.Containers) == 1 && len(p.Containers[0].Vendors) == 1 {
 		vendor := p.Containers[0].Vendors[0].Vendor
 		mem, cores := p.share(vendor)
-		v := node[vendor]
+		v, _ := node.Get(vendor)
 		return scoreOf(utilizationWith(v.Inventory, v.Usage, mem, cores), nodePolicy)
 	}
 	var sum float64
 	var n int
 	for _, vendor := range p.vendors() {
 		mem, cores := p.share(vendor)
-		v := node[vendor]
+		v, _ := node.Get(vendor)
 		sum += utilizationWith(v.Inventory, v.Usage, mem, cores)
 		n++
 	}
@@ -31,6 +35,32 @@ func scoreOf(util float64, nodePolicy string) int64 {
 		util = 1 - util
 	}
 	return int64(util*100 + 0.5)
+}
+
+// Evaluate is FitPod then Score without keeping the placement: what filter
+// and prioritize need for each node. The one-container, one-device pod that
+// most pods are takes a path that allocates nothing.
+func Evaluate(node Node, pod *request.Pod, devicePolicy, nodePolicy string) (int64, *Unfit) {
+	if len(pod.Containers) == 1 && len(pod.Containers[0].Requests) == 1 {
+		r := &pod.Containers[0].Requests[0]
+		v, ok := node.Get(r.Vendor)
+		if !ok {
+			return 0, &Unfit{Vendor: r.Vendor, Code: NoInventory}
+		}
+		req := Request{Request: *r, Selection: pod.Selection[r.Vendor], Policy: devicePolicy}
+		if single(&req) {
+			c, unfit := fitOne(v.Inventory, v.Usage, &req)
+			if unfit != nil {
+				return 0, unfit
+			}
+			return scoreOf(utilizationWith(v.Inventory, v.Usage, c.MemoryMiB, c.Cores), nodePolicy), nil
+		}
+	}
+	p, unfit := FitPod(node, pod, devicePolicy)
+	if unfit != nil {
+		return 0, unfit
+	}
+	return Score(node, p, nodePolicy), nil
 }
 
 // share totals the memory and cores the placement takes of one vendor.

@@ -63,7 +63,7 @@ func (p *Plugin) allocateContainer(ctx context.Context, count int) (*pluginapi.C
 			return nil, err
 		}
 	}
-	p.opts.Log.Info().Str("pod", c.pod.Namespace+"/"+c.pod.Name).Str("container", c.container).Msg("allocated")
+	p.opts.Log.Debug().Str("pod", c.pod.Namespace+"/"+c.pod.Name).Str("container", c.container).Msg("allocated")
 	return response(c), nil
 }
 

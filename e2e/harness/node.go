@@ -130,7 +130,8 @@ func (c *Cluster) startKubelet(name, containerdSocket string) (*proc.Process, er
 }
 
 // removeKubeletLeftovers deletes what the kubelet writes outside its root
-// dir: container log links into our dir and the Registration socket.
+// dir: container log links into our dir, the Registration socket and the
+// device manager's checkpoint (allocations of pods that no longer exist).
 func (c *Cluster) removeKubeletLeftovers() error {
 	links, _ := filepath.Glob(filepath.Join(containerLogLinks, "*.log"))
 	var errs []error
@@ -140,8 +141,10 @@ func (c *Cluster) removeKubeletLeftovers() error {
 			errs = append(errs, os.Remove(link))
 		}
 	}
-	if err := os.Remove(pluginapi.KubeletSocket); err != nil && !errors.Is(err, os.ErrNotExist) {
-		errs = append(errs, err)
+	for _, file := range []string{pluginapi.KubeletSocket, filepath.Join(pluginapi.DevicePluginPath, "kubelet_internal_checkpoint")} {
+		if err := os.Remove(file); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }

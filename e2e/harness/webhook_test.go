@@ -37,10 +37,8 @@ func TestHarnessMutatingWebhook(t *testing.T) {
 	// The apiserver loads new webhook configurations asynchronously; dry-run
 	// creations show when it has.
 	pod := harness.ProbePod("default", "mutated")
-	start := time.Now()
 	require.Eventually(t, func() bool {
 		got, err := c.Client().CoreV1().Pods("default").Create(ctx, pod, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
-		t.Logf("%s err=%v labels=%v", time.Since(start), err, got.Labels)
 		return err == nil && got.Labels["hami.io/webhook"] == "seen"
 	}, 15*time.Second, 100*time.Millisecond, "webhook patch applied")
 }

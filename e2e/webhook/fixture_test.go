@@ -3,7 +3,6 @@ package webhook_test
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"net"
 	"sync"
 	"testing"
@@ -151,5 +150,3 @@ func clientWithWarnings(t *testing.T, c *harness.Cluster) (kubernetes.Interface,
 }
 
 var _ rest.WarningHandler = (*warnings)(nil)
-
-var errNoPod = errors.New("no pod")

@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/require"
 	admissionv1 "k8s.io/api/admission/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/utils/ptr"
 
 	"github.com/hami-project/hami/common/config"
 	"github.com/hami-project/hami/webhook/admission"
@@ -178,7 +177,7 @@ func TestAdmitRefuses(t *testing.T) {
 		"privileged container asking for a device": {
 			pod: func() *corev1.Pod {
 				p := gpuPod(list("nvidia.com/gpu", "1"))
-				p.Spec.Containers[0].SecurityContext = &corev1.SecurityContext{Privileged: ptr.To(true)}
+				p.Spec.Containers[0].SecurityContext = &corev1.SecurityContext{Privileged: new(true)}
 				return p
 			}(),
 			want: []string{"spec.containers[0].securityContext.privileged", "bypasses the isolation", "remove privileged: true"},

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -30,7 +31,7 @@ func TestBundleCheck(t *testing.T) {
 	require.ErrorContains(t, b.Check([]string{"other.svc"}, t0), "serving certificate for other.svc")
 	require.Error(t, b.Check(hosts, t0.Add(certs.ServingValidity-certs.RenewBefore/2)), "expires within RenewBefore")
 
-	again, err := b.Reissue(append(hosts, "other.svc"), t0)
+	again, err := b.Reissue(slices.Concat(hosts, []string{"other.svc"}), t0)
 	require.NoError(t, err)
 	require.Equal(t, b.CACert, again.CACert, "re-issuing keeps the CA")
 	require.NoError(t, again.Check([]string{"other.svc"}, t0))
@@ -57,7 +58,7 @@ func TestSelfSignedKeepsItsSecret(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, first, restart, "a restart reuses the stored bundle")
 
-	s.Hosts = append(hosts, "hami-webhook.hami-system.svc.cluster.local")
+	s.Hosts = slices.Concat(hosts, []string{"hami-webhook.hami-system.svc.cluster.local"})
 	moved, err := s.Ensure(ctx, t0.Add(2*time.Hour))
 	require.NoError(t, err)
 	require.Equal(t, first.CACert, moved.CACert, "a new host re-issues from the same CA")

@@ -59,8 +59,11 @@ func TestHarnessProcStopEscalates(t *testing.T) {
 		LogPath: filepath.Join(dir, "stubborn.log"),
 	})
 	require.NoError(t, err)
+	// Let the shell install its trap before it is asked to stop.
+	time.Sleep(300 * time.Millisecond)
 	start := time.Now()
 	require.NoError(t, p.Stop(200*time.Millisecond), "SIGKILL after the grace period")
+	require.GreaterOrEqual(t, time.Since(start), 200*time.Millisecond, "SIGTERM was ignored, so only SIGKILL stopped it")
 	require.Less(t, time.Since(start), 5*time.Second)
 }
 

@@ -45,7 +45,7 @@ func (s *Scheduler) parse(pod *corev1.Pod, st *settings.Settings) (*demand, erro
 // view assembles what placement needs of one node: each wanted vendor's
 // fresh inventory and its usage.
 func (s *Scheduler) view(d *demand, nodeName string) (policy.Node, *policy.Unfit) {
-	node := make(policy.Node, len(d.vendors))
+	node := make(policy.Node, 0, len(d.vendors))
 	for _, vendor := range d.vendors {
 		inv, ok := d.fleet.Get(vendor, nodeName)
 		if !ok {
@@ -55,7 +55,7 @@ func (s *Scheduler) view(d *demand, nodeName string) (policy.Node, *policy.Unfit
 		if d.booked {
 			u = s.index.UsageExcept(inv, d.pod.UID)
 		}
-		node[vendor] = policy.Vendor{Inventory: inv, Usage: u}
+		node = append(node, policy.Vendor{Inventory: inv, Usage: u})
 	}
 	return node, nil
 }
@@ -68,4 +68,13 @@ func (s *Scheduler) fit(d *demand, nodeName string) (*policy.Placement, policy.N
 	}
 	p, unfit := policy.FitPod(node, d.req, d.devicePolicy)
 	return p, node, unfit
+}
+
+// evaluate fits and scores the pod on one node without keeping the choice.
+func (s *Scheduler) evaluate(d *demand, nodeName string) (int64, *policy.Unfit) {
+	node, unfit := s.view(d, nodeName)
+	if unfit != nil {
+		return 0, unfit
+	}
+	return policy.Evaluate(node, d.req, d.devicePolicy, d.nodePolicy)
 }

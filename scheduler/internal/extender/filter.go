@@ -9,8 +9,6 @@ import (
 
 	"github.com/rs/zerolog"
 	extenderv1 "k8s.io/kube-scheduler/extender/v1"
-
-	"github.com/hami-project/hami/common/policy"
 )
 
 // parallelFrom is the node count above which filter and prioritize split the
@@ -51,7 +49,7 @@ func (s *Scheduler) filter(d *demand, names []string, res *extenderv1.ExtenderFi
 	fits := make([]bool, len(names))
 	reasons := make([]string, len(names))
 	eachNode(len(names), func(i int) {
-		if _, _, unfit := s.fit(d, names[i]); unfit != nil {
+		if _, unfit := s.evaluate(d, names[i]); unfit != nil {
 			reasons[i] = unfit.Error()
 			return
 		}
@@ -157,8 +155,8 @@ func (s *Scheduler) Prioritize(_ context.Context, args *extenderv1.ExtenderArgs)
 	}
 	eachNode(len(names), func(i int) {
 		list[i] = extenderv1.HostPriority{Host: names[i]}
-		if p, node, unfit := s.fit(d, names[i]); unfit == nil {
-			list[i].Score = policy.Score(node, p, d.nodePolicy) * extenderv1.MaxExtenderPriority / 100
+		if score, unfit := s.evaluate(d, names[i]); unfit == nil {
+			list[i].Score = score * extenderv1.MaxExtenderPriority / 100
 		}
 	})
 	return &list

@@ -67,7 +67,8 @@ func AllocationOf(nodeName string, p *policy.Placement, node policy.Node) *alloc
 	for _, c := range p.Containers {
 		ac := allocation.Container{Name: c.Name, Init: c.Init}
 		for _, vc := range c.Vendors {
-			inv := node[vc.Vendor].Inventory
+			v, _ := node.Get(vc.Vendor)
+			inv := v.Inventory
 			for _, ch := range vc.Choices {
 				ac.Devices = append(ac.Devices, allocation.Device{
 					Vendor: vc.Vendor, ID: ch.ID, Index: inv.Devices[ch.Device].Index,
