@@ -190,10 +190,10 @@ func checkSelection(d *device.Device, s *request.Selection) (Code, bool) {
 	if containsFold(s.NoUseUUIDs, d.ID) {
 		return UUIDExcluded, false
 	}
-	if len(s.UseTypes) > 0 && !matchesType(s.UseTypes, d.Type) {
+	if len(s.UseTypes) > 0 && !MatchesModel(s.UseTypes, d.Type) {
 		return TypeNotIncluded, false
 	}
-	if matchesType(s.NoUseTypes, d.Type) {
+	if MatchesModel(s.NoUseTypes, d.Type) {
 		return TypeExcluded, false
 	}
 	return 0, true
@@ -208,9 +208,11 @@ func containsFold(list []string, v string) bool {
 	return false
 }
 
-// matchesType is a case-insensitive substring match, so "A100" selects
-// "NVIDIA A100-SXM4-80GB" as HAMi users expect.
-func matchesType(list []string, model string) bool {
+// MatchesModel reports whether any entry of a use-type or nouse-type list
+// selects the device model: a case-insensitive substring match, so "A100"
+// selects "NVIDIA A100-SXM4-80GB" as HAMi users expect. The webhook uses it
+// too, so its warnings agree with the scheduler's choices.
+func MatchesModel(list []string, model string) bool {
 	for _, x := range list {
 		if containsFoldSub(model, x) {
 			return true

@@ -8,6 +8,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/hami-project/hami/common/config"
+	"github.com/hami-project/hami/common/device"
+	"github.com/hami-project/hami/common/device/devicetest"
 	"github.com/hami-project/hami/common/request"
 )
 
@@ -192,4 +194,25 @@ func FuzzParsePod(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestMergeKeepsConfiguredAliases(t *testing.T) {
+	t.Parallel()
+	cfg := config.DefaultVendors()
+	inv := devicetest.Node("n1", 1, 1000)
+	inv.Resources.Aliases = []device.Alias{{Name: "example.com/vgpu", Role: device.RoleCount}}
+	inv.Resources.Annotations = device.Selector{Mode: "nvidia.com/mode"}
+	merged := request.Merge(cfg, inv)["nvidia"]
+	require.Equal(t, "nvidia.com/gpu", merged.Count)
+	require.Contains(t, merged.Aliases, device.Alias{Name: "example.com/vgpu", Role: device.RoleCount})
+	require.Contains(t, merged.Aliases, device.Alias{Name: "volcano.sh/vgpu-memory", Role: device.RoleMemory})
+	require.Equal(t, "nvidia.com/mode", merged.Annotations.Mode)
+	require.Equal(t, "nvidia.com/use-gputype", merged.Annotations.UseType)
+
+	r, err := request.NewRegistry(request.Merge(cfg, inv))
+	require.NoError(t, err)
+	vendor, role, ok := r.Lookup("volcano.sh/vgpu-number")
+	require.True(t, ok)
+	require.Equal(t, "nvidia", vendor)
+	require.Equal(t, device.RoleCount, role)
 }

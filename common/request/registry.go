@@ -34,17 +34,54 @@ func NewRegistry(vendors map[string]device.Resources) (*Registry, error) {
 }
 
 // Merge returns the vendor names of cfg with those published by inventories
-// added; an inventory's names win over config for its vendor, since the
-// plugin that serves them is the authority on what it answers to.
+// added; see MergeVendor for how one vendor's names combine.
 func Merge(cfg map[string]device.Resources, invs ...*device.NodeInventory) map[string]device.Resources {
 	out := make(map[string]device.Resources, len(cfg))
 	for k, v := range cfg {
 		out[k] = v
 	}
 	for _, inv := range invs {
-		out[inv.Vendor] = inv.Resources
+		out[inv.Vendor] = MergeVendor(cfg[inv.Vendor], inv.Resources)
 	}
 	return out
+}
+
+// MergeVendor combines a vendor's configured names with those its plugin
+// publishes. The plugin's names win, since it is the authority on what it
+// serves; the configured aliases it does not mention are kept, so a plugin
+// that leaves out Volcano's names does not silently turn them off, and
+// annotation names it leaves empty keep their configured value.
+func MergeVendor(configured, published device.Resources) device.Resources {
+	out := published
+	taken := map[string]bool{}
+	for _, n := range []string{published.Count, published.Memory, published.MemoryPercent, published.Cores} {
+		taken[n] = true
+	}
+	for _, a := range published.Aliases {
+		taken[a.Name] = true
+	}
+	out.Aliases = slices.Clone(published.Aliases)
+	for _, a := range configured.Aliases {
+		if !taken[a.Name] {
+			out.Aliases = append(out.Aliases, a)
+		}
+	}
+	out.Annotations = mergeSelector(configured.Annotations, published.Annotations)
+	return out
+}
+
+func mergeSelector(configured, published device.Selector) device.Selector {
+	pick := func(p, c string) string {
+		if p != "" {
+			return p
+		}
+		return c
+	}
+	return device.Selector{
+		UseType: pick(published.UseType, configured.UseType), NoUseType: pick(published.NoUseType, configured.NoUseType),
+		UseUUID: pick(published.UseUUID, configured.UseUUID), NoUseUUID: pick(published.NoUseUUID, configured.NoUseUUID),
+		Mode: pick(published.Mode, configured.Mode), NUMABind: pick(published.NUMABind, configured.NUMABind),
+	}
 }
 
 func (r *Registry) add(vendor string, res device.Resources) error {

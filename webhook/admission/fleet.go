@@ -2,9 +2,9 @@ package admission
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/hami-project/hami/common/device"
+	"github.com/hami-project/hami/common/policy"
 )
 
 // Fleet tells the admitter what the plugins of the fleet publish.
@@ -65,9 +65,8 @@ func (s *FleetSummary) KnowsModel(vendor, model string) (known, ok bool) {
 	if len(models) == 0 {
 		return false, false
 	}
-	want := strings.ToUpper(model)
 	for _, m := range models {
-		if strings.Contains(strings.ToUpper(m), want) {
+		if policy.MatchesModel([]string{model}, m) {
 			return true, true
 		}
 	}

@@ -30,6 +30,7 @@ import (
 	"github.com/hami-project/hami/scheduler/internal/extender"
 	"github.com/hami-project/hami/scheduler/internal/kube"
 	"github.com/hami-project/hami/scheduler/internal/settings"
+	"github.com/hami-project/hami/scheduler/internal/ui"
 	"github.com/hami-project/hami/scheduler/internal/usage"
 )
 
@@ -100,6 +101,15 @@ func run(ctx context.Context, cfg *Config) error {
 	reg.MustRegister(extender.NewUsageCollector(watcher, index))
 	go store.Watch(ctx, cfg.Reload)
 
+	if cfg.UIAddr != "" {
+		view := ui.Handler(func() ui.Entries { return watcher.Snapshot() }, index, time.Now)
+		go func() {
+			if err := serve(ctx, cfg.UIAddr, view); err != nil {
+				log.Error().Err(err).Msg("web view stopped")
+			}
+		}()
+		log.Info().Str("url", "http://"+cfg.UIAddr+"/").Msg("web view of the fleet")
+	}
 	log.Info().Str("addr", cfg.Addr).Bool("leaderElect", cfg.LeaderElect).Msg("serving the extender")
 	return serve(ctx, cfg.Addr, extender.Handler(ctx, sched, ready, metrics.Handler(reg)))
 }

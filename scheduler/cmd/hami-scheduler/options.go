@@ -16,6 +16,7 @@ import (
 // environment for the pod's identity.
 type Config struct {
 	Addr       string
+	UIAddr     string
 	Kubeconfig string
 	ConfigFile string
 	Reload     time.Duration
@@ -39,6 +40,7 @@ func parseFlags(args []string, stderr io.Writer) (*Config, error) {
 	fs := flag.NewFlagSet("hami-scheduler", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", ":8888", "listen address of the extender, health and metrics endpoints")
+	fs.StringVar(&c.UIAddr, "ui-addr", "", "listen address of the web view of the fleet; empty turns it off")
 	fs.StringVar(&c.Kubeconfig, "kubeconfig", "", "kubeconfig file; empty means in-cluster")
 	fs.StringVar(&c.ConfigFile, "config", "", "config.hami.io/v1 document; empty means the defaults")
 	fs.DurationVar(&c.Reload, "config-reload", 5*time.Second, "how often to check the config file for changes")

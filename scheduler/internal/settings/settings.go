@@ -77,7 +77,9 @@ func (s *Store) Publish(inv *device.NodeInventory) error {
 // publish must be called with mu held (or before the store is shared).
 func (s *Store) publish(cfg *config.Config, published map[string]device.Resources) error {
 	vendors := maps.Clone(cfg.Vendors)
-	maps.Copy(vendors, published)
+	for v, res := range published {
+		vendors[v] = request.MergeVendor(cfg.Vendors[v], res)
+	}
 	reg, err := request.NewRegistry(vendors)
 	if err != nil {
 		return fmt.Errorf("resource names: %w", err)
