@@ -18,7 +18,7 @@ MODULES := $(shell $(GO) list -m -f '{{.Dir}}')
 HAVE_HAMI_CORE := $(wildcard hami-core/Makefile)
 HAVE_E2E       := $(wildcard hack/e2e.sh)
 
-.PHONY: build test test-go test-c e2e k8s-bin lint bench gpu-check tools clean help
+.PHONY: build build-bin demo test test-go test-c e2e k8s-bin lint bench gpu-check tools clean help
 
 help: ## list targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -28,6 +28,15 @@ build: ## build every Go module (and libvgpu.so where present)
 ifneq ($(HAVE_HAMI_CORE),)
 	$(MAKE) -C hami-core
 endif
+
+DEMO_BINS := ./scheduler/cmd/hami-scheduler ./scheduler/cmd/kubectl-hami ./webhook/cmd/hami-webhook \
+             $(if $(wildcard vendors/nvidia/cmd/hami-nvidia-plugin),./vendors/nvidia/cmd/hami-nvidia-plugin)
+
+demo: k8s-bin build-bin ## a local mixed NVIDIA fleet, the sample workload placed, and a web view (Ctrl-C stops); DEMO_NODES=N, DEMO_ARGS=--once
+	$(GO) run ./e2e/cmd/hami-demo --bin-dir $(BIN) --examples examples $(DEMO_ARGS)
+
+build-bin: ## the project's binaries into bin/
+	$(GO) build -o $(BIN)/ $(DEMO_BINS)
 
 test: test-go test-c e2e ## the whole suite: unit, fuzz seeds, C limiter, end to end
 

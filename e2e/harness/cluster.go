@@ -186,6 +186,13 @@ func (c *Cluster) removeDir() error {
 	return errors.Join(err, proc.UnmountUnder(c.dir), os.RemoveAll(c.dir))
 }
 
+// StartComponent starts a binary of the project (a scheduler, a plugin) as
+// part of the cluster: its log goes to <Dir>/<name>.log, and Stop (or an
+// interrupt) stops it before the control plane, like every other component.
+func (c *Cluster) StartComponent(name, path string, args ...string) (*proc.Process, error) {
+	return c.startProcess(name, path, 5*time.Second, args...)
+}
+
 // startProcess starts a component with its log in the cluster directory and
 // registers its stop.
 func (c *Cluster) startProcess(name, path string, grace time.Duration, args ...string) (*proc.Process, error) {

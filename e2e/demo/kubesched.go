@@ -1,0 +1,44 @@
+package demo
+
+import (
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	schedv1 "k8s.io/kube-scheduler/config/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/hami-project/hami/common/config"
+)
+
+// SchedulerName is the kube-scheduler profile that consults hami-scheduler;
+// the webhook routes device pods to it.
+const SchedulerName = "hami-scheduler"
+
+// KubeSchedulerConfig is what an operator writes to put the extender behind
+// kube-scheduler: a profile of our name, the extender's verbs, and our
+// resources marked ignoredByScheduler (the extender owns their accounting;
+// the kubelet drops requested extended resources no device plugin
+// advertises, which is how memory and cores pass admission).
+func KubeSchedulerConfig(extenderURL string) *schedv1.KubeSchedulerConfiguration {
+	var managed []schedv1.ExtenderManagedResource
+	for _, name := range config.ResourceNamesOf(config.DefaultVendors()[config.VendorNVIDIA]) {
+		managed = append(managed, schedv1.ExtenderManagedResource{Name: name, IgnoredByScheduler: true})
+	}
+	return &schedv1.KubeSchedulerConfiguration{
+		Profiles: []schedv1.KubeSchedulerProfile{
+			{SchedulerName: ptr.To("default-scheduler")},
+			{SchedulerName: ptr.To(SchedulerName)},
+		},
+		Extenders: []schedv1.Extender{{
+			URLPrefix:        extenderURL,
+			FilterVerb:       "filter",
+			PrioritizeVerb:   "prioritize",
+			BindVerb:         "bind",
+			Weight:           1,
+			EnableHTTPS:      false,
+			NodeCacheCapable: true,
+			HTTPTimeout:      metav1.Duration{Duration: 30 * time.Second},
+			ManagedResources: managed,
+		}},
+	}
+}
