@@ -1,0 +1,35 @@
+package demo_test
+
+import (
+	"net"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// repoRoot is two folders above this package.
+func repoRoot(t testing.TB) string {
+	_, file, _, ok := runtime.Caller(0)
+	require.True(t, ok)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// buildBinaries builds the demo's binaries from this checkout into dir.
+func buildBinaries(t testing.TB, dir string) {
+	t.Helper()
+	cmd := exec.Command("go", "build", "-o", dir+"/",
+		"./scheduler/cmd/hami-scheduler", "./webhook/cmd/hami-webhook", "./vendors/nvidia/cmd/hami-nvidia-plugin")
+	cmd.Dir = repoRoot(t)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "build the demo's binaries:\n%s", out)
+}
+
+func freePort(t testing.TB) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
