@@ -5,6 +5,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 
 GO        ?= go
+# go-nvml's cgo preamble uses declarations newer glibc marks deprecated.
+export CGO_CFLAGS ?= -Wno-deprecated-declarations
 BIN       := $(CURDIR)/bin
 GOLANGCI  := $(BIN)/golangci-lint
 GOLANGCI_VERSION := v2.15.0
@@ -18,7 +20,7 @@ MODULES := $(shell $(GO) list -m -f '{{.Dir}}')
 HAVE_HAMI_CORE := $(wildcard hami-core/Makefile)
 HAVE_E2E       := $(wildcard hack/e2e.sh)
 
-.PHONY: build build-bin demo test test-go test-c e2e k8s-bin lint bench gpu-check tools clean help
+.PHONY: build build-bin limiter demo test test-go test-c e2e k8s-bin lint bench gpu-check tools clean help
 
 help: ## list targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -32,8 +34,11 @@ endif
 DEMO_BINS := ./scheduler/cmd/hami-scheduler ./scheduler/cmd/kubectl-hami ./webhook/cmd/hami-webhook \
              $(if $(wildcard vendors/nvidia/cmd/hami-nvidia-plugin),./vendors/nvidia/cmd/hami-nvidia-plugin)
 
-demo: k8s-bin build-bin ## a local mixed NVIDIA fleet, the sample workload placed, and a web view (Ctrl-C stops); DEMO_NODES=N, DEMO_ARGS=--once
+demo: k8s-bin build-bin limiter ## a local mixed NVIDIA fleet, the sample workload placed, and a web view (Ctrl-C stops); DEMO_NODES=N, DEMO_ARGS=--once
 	$(GO) run ./e2e/cmd/hami-demo --bin-dir $(BIN) --examples examples $(DEMO_ARGS)
+
+limiter: ## hami-core's libvgpu.so
+	$(MAKE) -C hami-core
 
 build-bin: ## the project's binaries into bin/
 	$(GO) build -o $(BIN)/ $(DEMO_BINS)

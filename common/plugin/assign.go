@@ -60,9 +60,12 @@ func (p *Pending) Name() string { return p.Pod.Namespace + "/" + p.Pod.Name + "/
 //     answer then follows the scheduler's GPUs, not the kubelet's ids.
 //
 // Within a tier: a pod whose admission has started (some container already
-// answered) first, then the oldest bind time, then the oldest pod, then name,
-// then container order. Answered containers are kept in a Ledger (memory and
-// checkpoint file) so none is answered twice, even across plugin restarts.
+// answered) first; then the oldest pod (creation time), because the kubelet
+// admits each batch of new pods sorted by creation time, and pods that
+// arrived in earlier batches were admitted (and left this list) before;
+// then the oldest bind time, the name and the container order. Answered
+// containers are kept in a Ledger (memory and checkpoint file) so none is
+// answered twice, even across plugin restarts.
 type Assigner struct {
 	vendor string
 	node   string
@@ -243,11 +246,11 @@ func (a *Assigner) sort(ps []Pending) {
 		if sx, sy := a.ledger.Started(x.Pod.UID), a.ledger.Started(y.Pod.UID); sx != sy {
 			return sx
 		}
-		if !x.BindTime.Equal(y.BindTime) {
-			return x.BindTime.Before(y.BindTime)
-		}
 		if cx, cy := x.Pod.CreationTimestamp.Time, y.Pod.CreationTimestamp.Time; !cx.Equal(cy) {
 			return cx.Before(cy)
+		}
+		if !x.BindTime.Equal(y.BindTime) {
+			return x.BindTime.Before(y.BindTime)
 		}
 		if nx, ny := x.Pod.Namespace+"/"+x.Pod.Name, y.Pod.Namespace+"/"+y.Pod.Name; nx != ny {
 			return nx < ny

@@ -22,8 +22,8 @@ const (
 
 // LedgerCheckpoint is the on-disk form of the Ledger.
 type LedgerCheckpoint struct {
-	APIVersion string                `json:"apiVersion"`
-	Kind       string                `json:"kind"`
+	APIVersion string                 `json:"apiVersion"`
+	Kind       string                 `json:"kind"`
 	Served     map[types.UID][]string `json:"served"`
 }
 
@@ -156,13 +156,13 @@ func WriteFileAtomic(path string, data []byte) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name()) //nolint:errcheck // gone after a successful rename
+	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(data); err != nil {
-		tmp.Close() //nolint:errcheck,gosec // the write error is the one to report
+		_ = tmp.Close() // the write error is the one to report
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close() //nolint:errcheck,gosec // the sync error is the one to report
+		_ = tmp.Close() // the sync error is the one to report
 		return fmt.Errorf("sync %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {

@@ -5,9 +5,9 @@ import (
 	"slices"
 
 	"github.com/rs/zerolog"
+	pluginapi "k8s.io/kubelet/pkg/apis/deviceplugin/v1beta1"
 
 	"github.com/hami-project/hami/common/allocation"
-	pluginapi "k8s.io/kubelet/pkg/apis/deviceplugin/v1beta1"
 )
 
 // Prefer answers GetPreferredAllocation for one container: virtual devices

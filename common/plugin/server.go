@@ -142,7 +142,7 @@ func (s *Server) register(ctx context.Context, kubelet string) error {
 	if err != nil {
 		return fmt.Errorf("dial kubelet %s: %w", kubelet, err)
 	}
-	defer conn.Close() //nolint:errcheck // nothing to do about a close error
+	defer conn.Close()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	_, err = pluginapi.NewRegistrationClient(conn).Register(ctx, &pluginapi.RegisterRequest{

@@ -286,4 +286,12 @@ func TestUnfitMessageIsReadable(t *testing.T) {
 
 	_, unfit = policy.Fit(inv, nil, req(2, 100, 10, policy.Binpack))
 	require.EqualError(t, unfit, "nvidia too few fitting devices: want 2, 1 fit; GPU-n1-1 unhealthy")
+
+	big := devicetest.Node("n2", 8, 2048)
+	u := make(policy.NodeUsage, 8)
+	u[3] = policy.DeviceUsage{MemoryMiB: 1024, Tenants: 1, Mode: device.ModeHAMiCore}
+	big.Devices[7].Healthy = false
+	_, unfit = policy.Fit(big, u, req(1, 3000, 10, policy.Binpack))
+	require.EqualError(t, unfit, "insufficient memory on 7 devices: want 3000 MiB, at most 2048 MiB free; GPU-n2-7 unhealthy",
+		"no device id where several devices share a reason, so identical nodes read alike")
 }

@@ -97,7 +97,11 @@ type Unfit struct {
 }
 
 // Error summarises: the node-level reason, then the device reasons grouped,
-// most frequent first, each with its first example in full.
+// most frequent first. A reason of one device names it ("GPU-ab12
+// insufficient memory: want 3000 MiB, free 2048 MiB"); a reason shared by
+// several names no device ("insufficient memory on 8 devices: want 3000
+// MiB, at most 2048 MiB free"), so that kube-scheduler, which counts nodes
+// per identical message, folds a fleet of similar nodes into one line.
 func (u *Unfit) Error() string {
 	var b strings.Builder
 	if u.Code != 0 {
@@ -106,17 +110,14 @@ func (u *Unfit) Error() string {
 			fmt.Fprintf(&b, ": want %d, %d fit", u.Want, u.Have)
 		}
 	}
-	for i, g := range groupReasons(u.Reasons) {
+	for _, g := range groupReasons(u.Reasons) {
 		if b.Len() > 0 {
 			b.WriteString("; ")
 		}
-		if i == 0 || g.count == 1 {
+		if g.count == 1 {
 			b.WriteString(g.first.String())
 		} else {
-			b.WriteString(g.first.Code.String())
-		}
-		if g.count > 1 {
-			fmt.Fprintf(&b, " (%d devices)", g.count)
+			b.WriteString(g.summary())
 		}
 	}
 	return b.String()
@@ -125,6 +126,24 @@ func (u *Unfit) Error() string {
 type reasonGroup struct {
 	first Reason
 	count int
+	// most is the largest Have in the group: the best any device offers.
+	most int64
+}
+
+func (g reasonGroup) summary() string {
+	s := fmt.Sprintf("%s on %d devices", g.first.Code, g.count)
+	switch g.first.Code {
+	case InsufficientMemory:
+		s += fmt.Sprintf(": want %d MiB, at most %d MiB free", g.first.Want, g.most)
+	case InsufficientCores:
+		s += fmt.Sprintf(": want %d%%, at most %d%% free", g.first.Want, g.most)
+	case NoProfile:
+		s += fmt.Sprintf(": want %d MiB", g.first.Want)
+	}
+	if g.first.Detail != "" {
+		s += " (" + g.first.Detail + ")"
+	}
+	return s
 }
 
 func groupReasons(rs []Reason) []reasonGroup {
@@ -133,10 +152,11 @@ func groupReasons(rs []Reason) []reasonGroup {
 	for _, r := range rs {
 		if i, ok := idx[r.Code]; ok {
 			groups[i].count++
+			groups[i].most = max(groups[i].most, r.Have)
 			continue
 		}
 		idx[r.Code] = len(groups)
-		groups = append(groups, reasonGroup{first: r, count: 1})
+		groups = append(groups, reasonGroup{first: r, count: 1, most: r.Have})
 	}
 	sort.SliceStable(groups, func(i, j int) bool { return groups[i].count > groups[j].count })
 	return groups

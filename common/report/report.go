@@ -26,7 +26,8 @@ type Row struct {
 	Cores     int32
 	Mode      string
 	Phase     string
-	// Reason is why a pod without a placement waits (empty when placed).
+	// Reason is why a pod without a placement waits, or why a placed pod
+	// failed on its node; empty otherwise.
 	Reason string
 }
 
@@ -60,7 +61,7 @@ func podRows(p *corev1.Pod) []Row {
 				mode += " " + d.Profile
 			}
 			rows = append(rows, Row{Pod: name, Container: c.Name, Node: a.Node, Device: d.ID,
-				MemoryMiB: d.MemoryMiB, Cores: d.Cores, Mode: mode, Phase: string(p.Status.Phase)})
+				MemoryMiB: d.MemoryMiB, Cores: d.Cores, Mode: mode, Phase: string(p.Status.Phase), Reason: failure(p)})
 		}
 	}
 	return rows
@@ -72,6 +73,14 @@ func decoded(p *corev1.Pod) (*allocation.Allocation, error) {
 		return nil, nil
 	}
 	return allocation.Decode(v)
+}
+
+// failure is what the node said about a pod it could not run.
+func failure(p *corev1.Pod) string {
+	if p.Status.Phase != corev1.PodFailed {
+		return ""
+	}
+	return strings.TrimSpace(p.Status.Reason + " " + p.Status.Message)
 }
 
 // waiting is the message of the PodScheduled condition, which carries the
@@ -91,13 +100,13 @@ func waiting(p *corev1.Pod) string {
 // Write prints the rows as an aligned table.
 func Write(w io.Writer, rows []Row) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "POD\tCONTAINER\tNODE\tDEVICE\tMEMORY\tCORES\tMODE\tPHASE\tWAITING FOR")
+	fmt.Fprintln(tw, "POD\tCONTAINER\tNODE\tDEVICE\tMEMORY\tCORES\tMODE\tPHASE\tREASON")
 	for _, r := range rows {
 		if r.Node == "" {
 			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\t-\t%s\t%s\n", r.Pod, r.Phase, r.Reason)
 			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d MiB\t%d%%\t%s\t%s\t\n", r.Pod, r.Container, r.Node, r.Device, r.MemoryMiB, r.Cores, r.Mode, r.Phase)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d MiB\t%d%%\t%s\t%s\t%s\n", r.Pod, r.Container, r.Node, r.Device, r.MemoryMiB, r.Cores, r.Mode, r.Phase, r.Reason)
 	}
 	return tw.Flush()
 }

@@ -33,3 +33,13 @@ func freePort(t testing.TB) int {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
 }
+
+// buildLimiter builds hami-core's libvgpu.so from this checkout.
+func buildLimiter(t testing.TB) string {
+	t.Helper()
+	cmd := exec.Command("make", "-C", "hami-core")
+	cmd.Dir = repoRoot(t)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "build libvgpu.so:\n%s", out)
+	return filepath.Join(repoRoot(t), "hami-core", "build", "libvgpu.so")
+}

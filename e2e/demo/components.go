@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -72,15 +74,55 @@ func startWebhook(ctx context.Context, c *harness.Cluster, o *Options, natsURL s
 
 // startPlugin runs one hami-nvidia-plugin on a fake server model, registered
 // with the kubelet (or simulated kubelet) whose device-plugin folder is dir.
+// Each plugin gets the folders a node would have to itself.
 func startPlugin(c *harness.Cluster, o *Options, node, model, dir, natsURL string) (*proc.Process, error) {
-	return c.StartComponent("hami-nvidia-plugin-"+node, o.bin("hami-nvidia-plugin"), pluginArgs(node, model, dir, natsURL)...)
+	home := filepath.Join(c.Dir(), "plugins", node)
+	for _, sub := range []string{"state", "regions", "vgpu"} {
+		if err := os.MkdirAll(filepath.Join(home, sub), 0o755); err != nil {
+			return nil, err
+		}
+	}
+	if err := installLimiter(o, filepath.Join(home, "vgpu")); err != nil {
+		return nil, err
+	}
+	fake, err := writeFake(home, node, model)
+	if err != nil {
+		return nil, err
+	}
+	cfg := filepath.Join(home, "config.yaml")
+	if err := os.WriteFile(cfg, []byte(pluginConfig), 0o644); err != nil {
+		return nil, err
+	}
+	return c.StartComponent("hami-nvidia-plugin-"+node, o.bin("hami-nvidia-plugin"),
+		"--kubeconfig="+kubeconfig(c), "--node="+node, "--fake="+fake, "--device-plugin-dir="+dir,
+		"--config="+cfg, "--nats-url="+natsURL, "--state-dir="+filepath.Join(home, "state"),
+		"--region-dir="+filepath.Join(home, "regions"), "--limiter-dir="+filepath.Join(home, "vgpu"),
+		"--heartbeat=2s", "--inventory-ttl=10s", "--log-format=console")
 }
 
-func pluginArgs(node, model, dir, natsURL string) []string {
-	return []string{
-		"--node-name=" + node, "--fake=" + model, "--kubelet-dir=" + dir,
-		"--nats-url=" + natsURL, "--log-format=console",
+// installLimiter puts libvgpu.so into the node's host folder, as the
+// chart's init container does before the plugin starts.
+func installLimiter(o *Options, to string) error {
+	out, err := exec.Command(o.bin("hami-nvidia-plugin"), "install-limiter", "--from="+o.Limiter, "--to="+to).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("install-limiter: %w: %s", err, out)
 	}
+	return nil
+}
+
+// pluginConfig lets GPUs in MIG mode be handed out as MIG instances.
+const pluginConfig = "apiVersion: config.hami.io/v1\nkind: HAMiConfig\nmigStrategy: mixed\n"
+
+// writeFake describes the node's fake server: on A100 and H100 servers the
+// last two GPUs start in MIG mode, as an operator would set some aside.
+func writeFake(home, node, model string) (string, error) {
+	mig := ""
+	if model == "dgxa100" || model == "dgxh100" {
+		mig = "migEnabled: [6, 7]\n"
+	}
+	doc := fmt.Sprintf("apiVersion: fake.nvidia.hami.io/v1\nkind: FakeSystem\nsystem: %s\nseed: %s\n%s", model, node, mig)
+	path := filepath.Join(home, "fake.yaml")
+	return path, os.WriteFile(path, []byte(doc), 0o644)
 }
 
 func kubeconfig(c *harness.Cluster) string { return filepath.Join(c.Dir(), "admin.kubeconfig") }

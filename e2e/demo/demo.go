@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/hami-project/hami/common/report"
 	"github.com/hami-project/hami/e2e/harness"
+	"github.com/hami-project/hami/e2e/harness/proc"
 	"github.com/hami-project/hami/e2e/simnode"
 	pluginapi "k8s.io/kubelet/pkg/apis/deviceplugin/v1beta1"
 )
@@ -21,7 +23,8 @@ type Result struct {
 	Rows    []report.Row
 	UIURL   string
 	// Nodes are the GPU nodes, real first.
-	Nodes []string
+	Nodes   []string
+	plugins []*proc.Process
 }
 
 // Run brings the stack up, runs the workload, prints the table, calls Hold
@@ -86,7 +89,23 @@ func bringUp(ctx context.Context, c *harness.Cluster, o *Options) (*Result, erro
 	if err := startSimNodes(ctx, c, o, sched.natsURL, r); err != nil {
 		return nil, err
 	}
-	return r, waitInventories(ctx, sched.uiURL+"api/fleet", r.Nodes)
+	if err := waitInventories(ctx, sched.uiURL+"api/fleet", r.Nodes); err != nil {
+		return nil, errors.Join(err, exited(r.plugins))
+	}
+	return r, nil
+}
+
+// exited describes the plugins that stopped, with the end of their logs.
+func exited(ps []*proc.Process) error {
+	var errs []error
+	for _, p := range ps {
+		select {
+		case <-p.Done():
+			errs = append(errs, fmt.Errorf("%s exited (%v):\n%s", p.Name(), p.ExitErr(), p.LogTail(10)))
+		default:
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func startRealNode(ctx context.Context, c *harness.Cluster, o *Options, natsURL string, r *Result) error {
@@ -98,10 +117,11 @@ func startRealNode(ctx context.Context, c *harness.Cluster, o *Options, natsURL 
 	if err != nil {
 		return err
 	}
-	if _, err := startPlugin(c, o, n.Name, "dgxh100", pluginapi.DevicePluginPath, natsURL); err != nil {
+	p, err := startPlugin(c, o, n.Name, "dgxh100", pluginapi.DevicePluginPath, natsURL)
+	if err != nil {
 		return err
 	}
-	r.Nodes = append(r.Nodes, n.Name)
+	r.Nodes, r.plugins = append(r.Nodes, n.Name), append(r.plugins, p)
 	return nil
 }
 
@@ -115,10 +135,11 @@ func startSimNodes(ctx context.Context, c *harness.Cluster, o *Options, natsURL 
 		if err != nil {
 			return err
 		}
-		if _, err := startPlugin(c, o, node, FakeServers[i%len(FakeServers)], dir, natsURL); err != nil {
+		p, err := startPlugin(c, o, node, FakeServers[i%len(FakeServers)], dir, natsURL)
+		if err != nil {
 			return err
 		}
-		r.Nodes = append(r.Nodes, node)
+		r.Nodes, r.plugins = append(r.Nodes, node), append(r.plugins, p)
 	}
 	return nil
 }

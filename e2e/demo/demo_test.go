@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -32,6 +31,7 @@ func TestDemo(t *testing.T) {
 	uiAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	err := demo.Run(ctx, demo.Options{
 		Nodes: 4, BinDir: bin, Examples: filepath.Join(repoRoot(t), "examples"), UIAddr: uiAddr,
+		Limiter:  buildLimiter(t),
 		RealNode: harness.CheckNodePrerequisites() == nil, Out: &out, Log: harness.TestLogger(t).Level(zerolog.WarnLevel),
 		Hold: func(ctx context.Context, r *demo.Result) error {
 			t.Run("placements", func(t *testing.T) { checkPlacements(t, r) })
@@ -62,7 +62,9 @@ func checkPlacements(t *testing.T, r *demo.Result) {
 
 	mig := devices(t, byName["mig-slice"])
 	require.Equal(t, "mig", mig[0].Mode)
-	require.True(t, strings.HasPrefix(mig[0].Profile, "2g."), "15000 MiB takes the smallest fitting MIG profile, got %s", mig[0].Profile)
+	// The smallest MIG profile that holds 15000 MiB is about 20 GB on every
+	// server model of the fleet (2g.20gb on H100, 3g.20gb on A100 40GB).
+	require.InDelta(t, 20000, mig[0].MemoryMiB, 1000, "smallest fitting profile, got %s", mig[0].Profile)
 
 	small := devices(t, byName["inference-small"])
 	require.Equal(t, int64(3000), small[0].MemoryMiB)
@@ -70,7 +72,7 @@ func checkPlacements(t *testing.T, r *demo.Result) {
 
 	big := byName["too-big"]
 	require.Empty(t, big.Spec.NodeName)
-	require.Regexp(t, regexp.MustCompile(`insufficient memory: want 500000 MiB`), waitingReason(big))
+	require.Regexp(t, regexp.MustCompile(`too few fitting devices: want 16, 8 fit`), waitingReason(big))
 }
 
 func devices(t *testing.T, p *corev1.Pod) []allocation.Device {

@@ -25,6 +25,8 @@ type Options struct {
 	BinDir string
 	// Examples is the folder of the sample workload.
 	Examples string
+	// Limiter is the libvgpu.so every node gets (hami-core's build).
+	Limiter string
 	// UIAddr is where the scheduler serves the web view.
 	UIAddr string
 	// RealNode adds the machine's own kubelet node when it can run one.
@@ -47,6 +49,9 @@ func (o *Options) validate() error {
 	}
 	if _, err := os.Stat(o.Examples); err != nil {
 		return fmt.Errorf("examples: %w", err)
+	}
+	if _, err := os.Stat(o.Limiter); err != nil {
+		return fmt.Errorf("limiter: %w (build it with `make -C hami-core`)", err)
 	}
 	if o.Out == nil {
 		return errors.New("demo: an output writer is required")

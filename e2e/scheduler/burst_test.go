@@ -13,14 +13,14 @@ import (
 	"github.com/hami-project/hami/common/allocation"
 )
 
-// burstShares cycle over the burst's pods: together they ask for about 92%
-// of the pool's memory and 81% of its compute, so the last pods meet nearly
-// full GPUs.
+// burstShares cycle over the burst's pods: together they ask for 102% of
+// the pool's memory and 81% of its compute, so the last pods meet full
+// GPUs and some must be refused.
 var burstShares = []share{
 	{count: 1, memMiB: 8000, cores: 30},
 	{count: 2, memMiB: 6000, cores: 20},
 	{count: 1, memMiB: 4000, cores: 10},
-	{count: 1, memMiB: 12000, cores: 50},
+	{count: 1, memMiB: 16000, cores: 50},
 }
 
 // testBurst: 200 pods created at once onto 20 nodes x 4 GPUs. Once every pod
@@ -49,6 +49,7 @@ func testBurst(ctx context.Context, t *testing.T, e *env) {
 	t.Logf("burst: %d of %d pods running, the rest refused, settled in %s", running, len(final), time.Since(start).Round(time.Millisecond))
 	require.Empty(t, l.overcommitted())
 	require.Greater(t, running, 150, "most of the burst fits the pool")
+	require.Less(t, running, len(final), "the burst asks for more memory than the pool has")
 }
 
 // waitSettled waits until each pod of ns runs, or is Pending with

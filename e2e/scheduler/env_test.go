@@ -2,7 +2,6 @@ package scheduler_test
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -124,13 +123,15 @@ func (e *env) ns(ctx context.Context, t *testing.T) string {
 func (e *env) emptyPool(ctx context.Context, t *testing.T, ns string) {
 	t.Helper()
 	require.NoError(t, deleteAllPods(ctx, e.client, ns))
+	var left int
+	var mem float64
+	var lastErr error
 	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
-		left, err := countPods(ctx, e.client, ns)
-		if err != nil || left > 0 {
-			return false, nil //nolint:nilerr // retried until the timeout
+		if left, lastErr = countPods(ctx, e.client, ns); lastErr != nil || left > 0 {
+			return false, nil
 		}
-		mem, err := e.hami.metric(ctx, "hami_device_memory_allocated_mib")
-		return err == nil && mem == 0, nil
+		mem, lastErr = e.hami.metric(ctx, "hami_device_memory_allocated_mib")
+		return lastErr == nil && mem == 0, nil
 	})
-	require.NoError(t, err, fmt.Sprintf("pods of %s not gone, or their shares not freed", ns))
+	require.NoError(t, err, "pods of %s not gone (%d left) or their shares not freed (%v MiB): %v", ns, left, mem, lastErr)
 }

@@ -131,7 +131,12 @@ func (h *hamiScheduler) metric(ctx context.Context, family string, labels ...str
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		name, rest, _ := strings.Cut(line, " ")
+		// The value follows the last space; label values may hold spaces.
+		cut := strings.LastIndexByte(line, ' ')
+		if cut < 0 || strings.HasPrefix(line, "#") {
+			continue
+		}
+		name, rest := line[:cut], line[cut+1:]
 		if base, _, _ := strings.Cut(name, "{"); base != family || !containsAll(name, labels) {
 			continue
 		}

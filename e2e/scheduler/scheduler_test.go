@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -125,5 +126,5 @@ func requireHandedOut(t *testing.T, e *env, pod *corev1.Pod) {
 
 func requestedMiB(pod *corev1.Pod) string {
 	q := pod.Spec.Containers[0].Resources.Limits["nvidia.com/gpumem"]
-	return q.String() + "m"
+	return fmt.Sprintf("%dm", q.Value())
 }

@@ -39,7 +39,7 @@ func testSelection(ctx context.Context, t *testing.T, e *env) {
 			node:    e.nodes[5],
 			allowed: func(id string) bool { return id == uuid(5, 3) },
 		},
-		"unhealthy GPUs": {
+		"unhealthy-gpus": {
 			node:    e.nodes[6],
 			setup:   func(t *testing.T) { e.setUnhealthy(ctx, t, e.nodes[6], 0, 1, 3) },
 			allowed: func(id string) bool { return id == uuid(6, 2) },
@@ -53,7 +53,7 @@ func testSelection(ctx context.Context, t *testing.T, e *env) {
 			}
 			var pods []*corev1.Pod
 			for i := range 4 {
-				pod := gpuPod(ns, fmt.Sprintf("%s-%d", strings.ReplaceAll(name, " ", "-"), i), share{count: 1, memMiB: 4000, cores: 20}, tc.ann)
+				pod := gpuPod(ns, fmt.Sprintf("%s-%d", name, i), share{count: 1, memMiB: 4000, cores: 20}, tc.ann)
 				if tc.node != "" {
 					onNode(pod, tc.node)
 				}

@@ -45,6 +45,7 @@ func parse(args []string) (demo.Options, bool, error) {
 	fs.IntVar(&o.Nodes, "nodes", nodes, "simulated GPU nodes (DEMO_NODES)")
 	fs.StringVar(&o.BinDir, "bin-dir", "bin", "folder of hami-scheduler, hami-webhook and hami-nvidia-plugin")
 	fs.StringVar(&o.Examples, "examples", "examples", "folder of the sample workload")
+	fs.StringVar(&o.Limiter, "limiter", "hami-core/build/libvgpu.so", "libvgpu.so installed on every node")
 	fs.StringVar(&o.UIAddr, "ui-addr", "127.0.0.1:8088", "where the web view listens")
 	fs.BoolVar(&once, "once", false, "exit after printing the placement table")
 	fs.BoolVar(&noRealNode, "no-real-node", false, "do not start this machine's own kubelet node")

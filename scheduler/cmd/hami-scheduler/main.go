@@ -60,7 +60,7 @@ func run(ctx context.Context, cfg *Config) error {
 	if err != nil {
 		return err
 	}
-	client, err := kubeClient(cfg.Kubeconfig)
+	client, err := kubeClient(cfg)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,8 @@ func run(ctx context.Context, cfg *Config) error {
 	return serve(ctx, cfg.Addr, extender.Handler(ctx, sched, ready, metrics.Handler(reg)))
 }
 
-func kubeClient(kubeconfig string) (kubernetes.Interface, error) {
+func kubeClient(cfg *Config) (kubernetes.Interface, error) {
+	kubeconfig := cfg.Kubeconfig
 	var rc *rest.Config
 	var err error
 	if kubeconfig == "" {
@@ -125,7 +126,7 @@ func kubeClient(kubeconfig string) (kubernetes.Interface, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes client config (--kubeconfig %q): %w", kubeconfig, err)
 	}
-	rc.QPS, rc.Burst = 200, 400
+	rc.QPS, rc.Burst = float32(cfg.KubeQPS), cfg.KubeBurst
 	return kubernetes.NewForConfig(rc)
 }
 

@@ -18,6 +18,10 @@ type Config struct {
 	Addr       string
 	UIAddr     string
 	Kubeconfig string
+	// KubeQPS and KubeBurst bound the API client: binding writes twice per
+	// pod (the allocation, then the binding), so they cap pods per second.
+	KubeQPS   float64
+	KubeBurst int
 	ConfigFile string
 	Reload     time.Duration
 
@@ -42,6 +46,8 @@ func parseFlags(args []string, stderr io.Writer) (*Config, error) {
 	fs.StringVar(&c.Addr, "addr", ":8888", "listen address of the extender, health and metrics endpoints")
 	fs.StringVar(&c.UIAddr, "ui-addr", "", "listen address of the web view of the fleet; empty turns it off")
 	fs.StringVar(&c.Kubeconfig, "kubeconfig", "", "kubeconfig file; empty means in-cluster")
+	fs.Float64Var(&c.KubeQPS, "kube-api-qps", 1000, "API requests per second; each bound pod takes two")
+	fs.IntVar(&c.KubeBurst, "kube-api-burst", 2000, "API requests allowed in a burst above --kube-api-qps")
 	fs.StringVar(&c.ConfigFile, "config", "", "config.hami.io/v1 document; empty means the defaults")
 	fs.DurationVar(&c.Reload, "config-reload", 5*time.Second, "how often to check the config file for changes")
 	fs.StringVar(&c.NATSURL, "nats-url", "", "NATS server URL; empty starts an embedded server")
@@ -71,6 +77,9 @@ func (c *Config) complete() error {
 			return fmt.Errorf("--identity: not given and no hostname: %w", err)
 		}
 		c.Identity = fmt.Sprintf("%s_%d", host, os.Getpid())
+	}
+	if c.KubeQPS <= 0 || c.KubeBurst < 1 {
+		return errors.New("--kube-api-qps and --kube-api-burst: must be positive, e.g. 1000 and 2000")
 	}
 	if c.Reload <= 0 {
 		return errors.New("--config-reload: must be positive, e.g. 5s")

@@ -44,20 +44,27 @@ func (s *Scheduler) bind(ctx context.Context, args *extenderv1.ExtenderBindingAr
 	if err := sameUID(args.PodUID, pod); err != nil {
 		return err
 	}
-	s.bindMu.Lock()
-	defer s.bindMu.Unlock()
-	st := s.settings.Current()
-	d, err := s.parse(pod, st)
+	a, err := s.decide(ctx, pod, args.Node)
 	if err != nil {
 		return err
 	}
-	var a *allocation.Allocation
-	if d != nil {
-		if a, err = s.choose(ctx, d, args.Node); err != nil {
-			return err
-		}
-	}
 	return s.commit(ctx, pod, args.Node, a)
+}
+
+// decide chooses and books the pod's devices on the node; nil for a pod
+// that asks for nothing of ours. Decisions are serialised so each one reads
+// the bookings of those before it, but the API calls that follow run
+// outside the lock: the booking already holds the capacity, and holding
+// the lock across two round trips to the API server would cap binding at a
+// few hundred pods per second no matter how many binds kube-scheduler runs.
+func (s *Scheduler) decide(ctx context.Context, pod *corev1.Pod, node string) (*allocation.Allocation, error) {
+	s.bindMu.Lock()
+	defer s.bindMu.Unlock()
+	d, err := s.parse(pod, s.settings.Current())
+	if err != nil || d == nil {
+		return nil, err
+	}
+	return s.choose(ctx, d, node)
 }
 
 // choose places the pod on the node and books it in the index.

@@ -33,7 +33,7 @@ func TestBindWritesTheDecisionAndBooksIt(t *testing.T) {
 	require.Equal(t, "GPU-node-a-1", fx.binder.bound["p2"].a.Containers[0].Devices[0].ID, "GPU 0 has only 4000 MiB left")
 
 	res := fx.s.Bind(ctx, bindArgs(p3, "node-a"))
-	require.Contains(t, res.Error, "node-a: GPU-node-a-0 insufficient memory: want 6000 MiB, free 4000 MiB (2 devices)")
+	require.Contains(t, res.Error, "node-a: insufficient memory on 2 devices: want 6000 MiB, at most 4000 MiB free")
 	require.Equal(t, 2, fx.index.Len())
 }
 

@@ -75,7 +75,7 @@ func TestFilter(t *testing.T) {
 			pod:  gpuPod("p", 20000, 0, nil),
 			pass: []string{},
 			failed: map[string]string{
-				"node-a": "GPU-node-a-0 insufficient memory: want 20000 MiB, free 10000 MiB (2 devices)",
+				"node-a": "insufficient memory on 2 devices: want 20000 MiB, at most 10000 MiB free",
 				"node-b": "GPU-node-b-0 insufficient memory: want 20000 MiB, free 2048 MiB",
 				"node-c": "nvidia no inventory",
 			},
@@ -84,7 +84,7 @@ func TestFilter(t *testing.T) {
 			pod:  gpuPod("p", 100, 0, map[string]string{"nvidia.com/use-gputype": "A100"}),
 			pass: []string{},
 			failed: map[string]string{
-				"node-a": "GPU-node-a-0 model not in use-type list (2 devices)",
+				"node-a": "model not in use-type list on 2 devices",
 				"node-b": "GPU-node-b-0 model not in use-type list",
 				"node-c": "nvidia no inventory",
 			},
@@ -92,7 +92,7 @@ func TestFilter(t *testing.T) {
 		"uuid filter": {
 			pod:    gpuPod("p", 100, 0, map[string]string{"nvidia.com/use-gpuuuid": "GPU-node-b-0"}),
 			pass:   []string{"node-b"},
-			failed: map[string]string{"node-a": "GPU-node-a-0 uuid not in use-uuid list (2 devices)", "node-c": "nvidia no inventory"},
+			failed: map[string]string{"node-a": "uuid not in use-uuid list on 2 devices", "node-c": "nvidia no inventory"},
 		},
 		"an invalid request is an error": {
 			pod: gpuPod("p", 100, 120, nil),

@@ -52,8 +52,9 @@ var (
 	ErrPodMoved  = errors.New("pod changed since it was scheduled")
 )
 
-// Scheduler makes the decisions. Filter and prioritize only read; bind is
-// serialised so that two decisions never book the same capacity.
+// Scheduler makes the decisions. Filter and prioritize only read; bind's
+// choose-and-book is serialised so that two decisions never book the same
+// capacity.
 type Scheduler struct {
 	fleet    Fleet
 	settings Settings
@@ -65,7 +66,7 @@ type Scheduler struct {
 	now      func() time.Time
 	metrics  *Metrics
 
-	bindMu sync.Mutex // serialises choose-book-bind
+	bindMu sync.Mutex // serialises choose-and-book
 }
 
 // Deps are what a Scheduler is built from.

@@ -1,0 +1,144 @@
+package nvidia_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+
+	"github.com/hami-project/hami/common/allocation"
+	"github.com/hami-project/hami/common/device"
+	"github.com/hami-project/hami/e2e/harness"
+)
+
+// limits of one probe pod and the GPU the "scheduler" chose for it.
+type probeSpec struct {
+	name  string
+	gpu   int
+	mem   int64
+	cores int32
+}
+
+// TestNVIDIAPluginOnRealKubelet runs the plugin (fake dgxh100) against the
+// real kubelet and admits two pods at once, each with its own allocation;
+// each probe must see exactly its own GPU and limits and the limiter mounts.
+// The plugin then restarts and must serve the next pod.
+func TestNVIDIAPluginOnRealKubelet(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	c := harness.StartForTest(t, harness.Options{})
+	n := c.StartNodeForTest(t, harness.NodeOptions{})
+	dir := t.TempDir()
+	bin := buildPlugin(t, dir)
+	natsURL, kv := startNATS(ctx, t)
+	kubeconfig := filepath.Join(dir, "kubeconfig")
+	writeKubeconfig(t, c, kubeconfig)
+
+	// What an init container does: install the limiter (a stand-in file;
+	// the probe is static, so nothing loads it).
+	lib := filepath.Join(dir, "libvgpu.so")
+	require.NoError(t, os.WriteFile(lib, []byte("stand-in for libvgpu.so\n"), 0o644))
+	_, err := c.StartComponent("install-limiter", bin, "install-limiter", "--from", lib, "--to", filepath.Join(dir, "vgpu"), "--version", "9.9.9")
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		_, err := os.Readlink(filepath.Join(dir, "vgpu", "current"))
+		return err == nil
+	}, 30*time.Second, 100*time.Millisecond)
+
+	plugin, err := c.StartComponent("hami-nvidia-plugin", bin, pluginArgs(n.Name, n.DevicePluginDir(), dir, kubeconfig, natsURL)...)
+	require.NoError(t, err)
+	inv := waitInventory(ctx, t, kv, n.Name)
+	require.Len(t, inv.Devices, 8)
+	waitCapacity(ctx, t, c, n.Name, "80")
+
+	// Two pods admitted at once, each must get its own allocation.
+	runProbes(ctx, t, c, n.Name, inv, dir,
+		probeSpec{name: "probe-a", gpu: 2, mem: 3000, cores: 30}, probeSpec{name: "probe-b", gpu: 5, mem: 5000, cores: 50})
+
+	// The plugin restarts (an upgrade): it registers again and serves.
+	require.NoError(t, plugin.Stop(5*time.Second))
+	restarted, err := c.StartComponent("hami-nvidia-plugin-restarted", bin, pluginArgs(n.Name, n.DevicePluginDir(), dir, kubeconfig, natsURL)...)
+	require.NoError(t, err)
+	require.Eventually(t, func() bool {
+		log, _ := os.ReadFile(restarted.LogPath())
+		return strings.Contains(string(log), "registered with kubelet")
+	}, 60*time.Second, 100*time.Millisecond, "the restarted plugin did not register")
+	waitCapacity(ctx, t, c, n.Name, "80")
+	runProbes(ctx, t, c, n.Name, inv, dir, probeSpec{name: "probe-c", gpu: 7, mem: 7000, cores: 70})
+}
+
+// runProbes creates the probe pods together and checks what each was given.
+func runProbes(ctx context.Context, t *testing.T, c *harness.Cluster, node string, inv *device.NodeInventory, dir string, pods ...probeSpec) {
+	t.Helper()
+	for _, p := range pods {
+		_, err := c.Client().CoreV1().Pods("default").Create(ctx, allocatedProbe(t, node, inv, p), metav1.CreateOptions{})
+		require.NoError(t, err)
+	}
+	for _, p := range pods {
+		pod, err := harness.WaitPodPhase(ctx, c.Client(), "default", p.name, corev1.PodSucceeded, corev1.PodFailed)
+		require.NoError(t, err)
+		require.Equal(t, corev1.PodSucceeded, pod.Status.Phase, "pod %s: %s", p.name, pod.Status.Message)
+		require.Equal(t, string(allocation.PhaseSuccess), pod.Annotations[allocation.AnnotationBindPhase])
+		report, err := harness.ReadProbe(ctx, c.Client(), "default", p.name)
+		require.NoError(t, err)
+		env := report.Env
+		require.Equal(t, inv.Devices[p.gpu].ID, env["NVIDIA_VISIBLE_DEVICES"], "pod %s got another pod's GPU", p.name)
+		require.Equal(t, itoa(int(p.mem))+"m", env["CUDA_DEVICE_MEMORY_LIMIT_0"])
+		require.Equal(t, itoa(int(p.cores)), env["CUDA_DEVICE_SM_LIMIT"])
+		require.Equal(t, "/var/lib/hami/region/region.cache", env["CUDA_DEVICE_MEMORY_SHARED_CACHE"])
+		mounts := strings.Join(report.Mounts, "\n")
+		for _, m := range []string{"/usr/local/vgpu/libvgpu.so", "/etc/ld.so.preload", "/var/lib/hami/region"} {
+			require.Contains(t, mounts, m+" ", "pod %s lacks mount %s", p.name, m)
+		}
+		_, err = os.Stat(filepath.Join(dir, "regions", string(pod.UID)+"_probe"))
+		require.NoError(t, err, "the container's region directory is on the host")
+	}
+}
+
+// allocatedProbe is a probe pod bound to node with the allocation a
+// scheduler would have written (there is no webhook or scheduler here).
+func allocatedProbe(t *testing.T, node string, inv *device.NodeInventory, p probeSpec) *corev1.Pod {
+	t.Helper()
+	a := allocation.New(node)
+	d := inv.Devices[p.gpu]
+	a.Containers = []allocation.Container{{Name: "probe", Devices: []allocation.Device{
+		{Vendor: "nvidia", ID: d.ID, Index: d.Index, MemoryMiB: p.mem, Cores: p.cores, Mode: device.ModeHAMiCore},
+	}}}
+	value, err := a.Encode()
+	require.NoError(t, err)
+	pod := harness.ProbePod("default", p.name)
+	pod.Spec.NodeName = node
+	pod.Annotations = map[string]string{
+		allocation.Annotation:          value,
+		allocation.AnnotationBindPhase: string(allocation.PhaseAllocating),
+		allocation.AnnotationBindTime:  allocation.FormatTime(time.Now()),
+	}
+	pod.Spec.Containers[0].Resources.Limits = corev1.ResourceList{
+		"nvidia.com/gpu":      resource.MustParse("1"),
+		"nvidia.com/gpumem":   *resource.NewQuantity(p.mem, resource.DecimalSI),
+		"nvidia.com/gpucores": *resource.NewQuantity(int64(p.cores), resource.DecimalSI),
+	}
+	return pod
+}
+
+// waitCapacity waits until the node reports count virtual GPUs.
+func waitCapacity(ctx context.Context, t *testing.T, c *harness.Cluster, node, count string) {
+	t.Helper()
+	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
+		n, err := c.Client().CoreV1().Nodes().Get(ctx, node, metav1.GetOptions{})
+		if err != nil {
+			return false, nil //nolint:nilerr // retry until the timeout
+		}
+		q := n.Status.Allocatable["nvidia.com/gpu"]
+		return q.String() == count, nil
+	})
+	require.NoError(t, err, "node %s never advertised %s nvidia.com/gpu", node, count)
+}

@@ -1,0 +1,52 @@
+package app_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hami-project/hami/vendors/nvidia/internal/app"
+)
+
+// Not parallel: it clears NODE_NAME, the node's default.
+func TestParseFlags(t *testing.T) {
+	t.Setenv("NODE_NAME", "")
+	tests := map[string]struct {
+		args []string
+		err  string
+		xids []uint64
+	}{
+		"defaults":          {args: []string{"--node", "n1"}, xids: []uint64{13, 31, 43, 45, 68, 109}},
+		"ignore list":       {args: []string{"--node", "n1", "--ignored-xids", "13, 94"}, xids: []uint64{13, 94}},
+		"no node":           {args: nil, err: "--node"},
+		"bad policy":        {args: []string{"--node", "n1", "--core-policy", "sometimes"}, err: "--core-policy"},
+		"bad xid":           {args: []string{"--node", "n1", "--ignored-xids", "x"}, err: "--ignored-xids"},
+		"heartbeat vs ttl":  {args: []string{"--node", "n1", "--heartbeat", "1m", "--inventory-ttl", "30s"}, err: "--heartbeat"},
+		"unknown fake file": {args: []string{"--node", "n1", "--fake", "/nonexistent.yaml"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			c, err := app.ParseFlags(tc.args)
+			if tc.err != "" {
+				require.ErrorContains(t, err, tc.err)
+				return
+			}
+			require.NoError(t, err)
+			if tc.xids != nil {
+				require.Equal(t, tc.xids, c.IgnoredXIDs)
+			}
+		})
+	}
+}
+
+func TestFakeDescription(t *testing.T) {
+	t.Parallel()
+	c := app.Config{Node: "n1", Fake: "dgxh200"}
+	d, err := c.FakeDescription()
+	require.NoError(t, err)
+	require.Equal(t, "dgxh200", d.System)
+	require.Equal(t, "n1", d.Seed)
+	c.Fake = "/nonexistent.yaml"
+	_, err = c.FakeDescription()
+	require.Error(t, err)
+}

@@ -1,0 +1,63 @@
+package fake
+
+import (
+	"fmt"
+	"os"
+	"slices"
+
+	"github.com/hami-project/hami/common/codec"
+)
+
+// Schema of the description file.
+const (
+	APIVersionV1 = "fake.nvidia.hami.io/v1"
+	Kind         = "FakeSystem"
+)
+
+// Description says which fake system to build. As a file it is user input,
+// so it is decoded strictly.
+type Description struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	// System is one of Systems.
+	System string `json:"system"`
+	// GPUs keeps only the first n GPUs; 0 keeps all (8).
+	GPUs int `json:"gpus,omitempty"`
+	// Seed makes the GPU UUIDs; use the node name so they differ per node
+	// and stay the same across restarts.
+	Seed string `json:"seed,omitempty"`
+	// MIGEnabled lists the GPU indexes that start in MIG mode.
+	MIGEnabled []int `json:"migEnabled,omitempty"`
+}
+
+// ForSystem is the description of a whole system.
+func ForSystem(system, seed string) Description {
+	return Description{APIVersion: APIVersionV1, Kind: Kind, System: system, Seed: seed}
+}
+
+// Validate checks the description.
+func (d *Description) Validate() error {
+	if !slices.Contains(Systems, d.System) {
+		return fmt.Errorf("fake system %q: must be one of %v", d.System, Systems)
+	}
+	if d.GPUs < 0 {
+		return fmt.Errorf("fake system gpus %d: must not be negative", d.GPUs)
+	}
+	return nil
+}
+
+// Load reads a description file.
+func Load(path string) (Description, error) {
+	var d Description
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return d, fmt.Errorf("read fake description %s: %w", path, err)
+	}
+	if err := codec.StrictYAML(data, &d); err != nil {
+		return d, fmt.Errorf("fake description %s: %w", path, err)
+	}
+	if d.APIVersion != APIVersionV1 || d.Kind != Kind {
+		return d, fmt.Errorf("fake description %s: %s/%s is not supported (want %s/%s)", path, d.APIVersion, d.Kind, APIVersionV1, Kind)
+	}
+	return d, d.Validate()
+}
