@@ -20,8 +20,8 @@ type Config struct {
 	Kubeconfig string
 	// KubeQPS and KubeBurst bound the API client: binding writes twice per
 	// pod (the allocation, then the binding), so they cap pods per second.
-	KubeQPS   float64
-	KubeBurst int
+	KubeQPS    float64
+	KubeBurst  int
 	ConfigFile string
 	Reload     time.Duration
 

@@ -54,7 +54,6 @@ func (b *Binder) Bind(ctx context.Context, pod *corev1.Pod, node string, a *allo
 	return nil
 }
 
-
 // Pods looks pods up in the informer's cache, then in the API server: the
 // cache may lag a pod created a moment ago.
 type Pods struct {
