@@ -23,8 +23,10 @@ type Result struct {
 	Rows    []report.Row
 	UIURL   string
 	// Nodes are the GPU nodes, real first.
-	Nodes   []string
-	plugins []*proc.Process
+	Nodes []string
+	// RealNode is the machine's own kubelet node; nil when it cannot run one.
+	RealNode *harness.Node
+	plugins  []*proc.Process
 }
 
 // Run brings the stack up, runs the workload, prints the table, calls Hold
@@ -122,6 +124,7 @@ func startRealNode(ctx context.Context, c *harness.Cluster, o *Options, natsURL 
 		return err
 	}
 	r.Nodes, r.plugins = append(r.Nodes, n.Name), append(r.plugins, p)
+	r.RealNode = n
 	return nil
 }
 

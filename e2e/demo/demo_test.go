@@ -36,6 +36,7 @@ func TestDemo(t *testing.T) {
 		Hold: func(ctx context.Context, r *demo.Result) error {
 			t.Run("placements", func(t *testing.T) { checkPlacements(t, r) })
 			t.Run("web view", func(t *testing.T) { checkWebView(ctx, t, r) })
+			t.Run("isolation in a real container", func(t *testing.T) { checkIsolation(ctx, t, r) })
 			return nil
 		},
 	})

@@ -50,6 +50,9 @@ func submit(ctx context.Context, client kubernetes.Interface, pods []*corev1.Pod
 	for _, p := range pods {
 		p = p.DeepCopy()
 		p.Namespace = Namespace
+		// The local kubelet node has no CNI plugin: pods share the host's
+		// network, which the samples do not care about.
+		p.Spec.HostNetwork = true
 		err := wait.PollUntilContextTimeout(ctx, 500*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
 			_, err := client.CoreV1().Pods(Namespace).Create(ctx, p, metav1.CreateOptions{})
 			switch {

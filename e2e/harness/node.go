@@ -39,8 +39,15 @@ type NodeOptions struct {
 
 // Node is the real node: kubelet + containerd + runc.
 type Node struct {
-	Name    string
-	kubelet *proc.Process
+	Name       string
+	kubelet    *proc.Process
+	containerd *containerd
+}
+
+// ImportImage loads a docker-archive tar (see package image) into the
+// node's containerd, for pods that run an image of a test's own.
+func (n *Node) ImportImage(ctx context.Context, tar string) error {
+	return n.containerd.importImage(ctx, tar)
 }
 
 // DevicePluginDir is where device plugins find the kubelet's Registration
@@ -104,7 +111,7 @@ func (c *Cluster) StartNode(ctx context.Context, opts NodeOptions) (*Node, error
 	if err != nil {
 		return nil, err
 	}
-	n := &Node{Name: name, kubelet: kubelet}
+	n := &Node{Name: name, kubelet: kubelet, containerd: cd}
 	return n, c.waitNodeSchedulable(ctx, name, kubelet)
 }
 

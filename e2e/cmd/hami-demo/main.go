@@ -6,17 +6,23 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strconv"
 	"syscall"
 
 	"github.com/rs/zerolog"
+	"k8s.io/klog/v2"
 
 	"github.com/hami-project/hami/e2e/demo"
 )
 
 func main() {
+	// client-go's own log reports the watches the demo cancels on its way
+	// out; the demo says what matters itself.
+	klog.SetOutput(io.Discard)
+	klog.LogToStderr(false)
 	o, once, err := parse(os.Args[1:])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hami-demo:", err)
