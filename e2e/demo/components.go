@@ -132,7 +132,7 @@ func waitOK(ctx context.Context, p *proc.Process, url string) error {
 	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
 		select {
 		case <-p.Done():
-			return false, fmt.Errorf("%s exited: %v\n%s", p.Name(), p.ExitErr(), p.LogTail(20))
+			return false, fmt.Errorf("%s exited: %w\n%s", p.Name(), p.ExitErr(), p.LogTail(20))
 		default:
 		}
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)

@@ -8,12 +8,12 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	pluginapi "k8s.io/kubelet/pkg/apis/deviceplugin/v1beta1"
 
 	"github.com/hami-project/hami/common/report"
 	"github.com/hami-project/hami/e2e/harness"
 	"github.com/hami-project/hami/e2e/harness/proc"
 	"github.com/hami-project/hami/e2e/simnode"
-	pluginapi "k8s.io/kubelet/pkg/apis/deviceplugin/v1beta1"
 )
 
 // Result is what the demo shows.
@@ -103,7 +103,7 @@ func exited(ps []*proc.Process) error {
 	for _, p := range ps {
 		select {
 		case <-p.Done():
-			errs = append(errs, fmt.Errorf("%s exited (%v):\n%s", p.Name(), p.ExitErr(), p.LogTail(10)))
+			errs = append(errs, fmt.Errorf("%s exited (%w):\n%s", p.Name(), p.ExitErr(), p.LogTail(10)))
 		default:
 		}
 	}

@@ -113,7 +113,7 @@ func (cd *containerd) waitReady(ctx context.Context) error {
 		case <-ctx.Done():
 			return fmt.Errorf("containerd not ready: %w\n%s", ctx.Err(), cd.proc.LogTail(30))
 		case <-cd.proc.Done():
-			return fmt.Errorf("containerd exited: %v\n%s", cd.proc.ExitErr(), cd.proc.LogTail(30))
+			return fmt.Errorf("containerd exited: %w\n%s", cd.proc.ExitErr(), cd.proc.LogTail(30))
 		case <-ticker.C:
 		}
 	}

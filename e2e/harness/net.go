@@ -58,9 +58,9 @@ func waitHTTP(ctx context.Context, p *proc.Process, client *http.Client, url str
 		last = err
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%s not healthy at %s (last: %v): %w\n%s", p.Name(), url, last, ctx.Err(), p.LogTail(20))
+			return fmt.Errorf("%s not healthy at %s (last: %w): %w\n%s", p.Name(), url, last, ctx.Err(), p.LogTail(20))
 		case <-p.Done():
-			return fmt.Errorf("%s exited: %v\n%s", p.Name(), p.ExitErr(), p.LogTail(30))
+			return fmt.Errorf("%s exited: %w\n%s", p.Name(), p.ExitErr(), p.LogTail(30))
 		case <-ticker.C:
 		}
 	}
