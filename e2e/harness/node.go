@@ -179,7 +179,7 @@ func (c *Cluster) waitNodeSchedulable(ctx context.Context, name string, kubelet 
 		case <-ctx.Done():
 			return fmt.Errorf("node %s not ready (%s): %w\n%s", name, last, ctx.Err(), kubelet.LogTail(40))
 		case <-kubelet.Done():
-			return fmt.Errorf("kubelet exited: %v\n%s", kubelet.ExitErr(), kubelet.LogTail(40))
+			return fmt.Errorf("kubelet exited: %w\n%s", kubelet.ExitErr(), kubelet.LogTail(40))
 		case <-ticker.C:
 		}
 	}
