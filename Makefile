@@ -20,7 +20,7 @@ MODULES := $(shell $(GO) list -m -f '{{.Dir}}')
 HAVE_HAMI_CORE := $(wildcard hami-core/Makefile)
 HAVE_E2E       := $(wildcard hack/e2e.sh)
 
-.PHONY: build build-bin limiter demo test test-go test-c e2e k8s-bin lint bench gpu-check tools clean help
+.PHONY: gpu-check-build build build-bin limiter demo test test-go test-c e2e k8s-bin lint bench gpu-check tools clean help
 
 help: ## list targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -74,9 +74,14 @@ lint: $(GOLANGCI) ## go vet and golangci-lint on every module
 bench: $(BENCHSTAT) ## Go benchmarks, summarised with benchstat into bench/results/
 	hack/bench.sh
 
-gpu-check: ## real-GPU suites (needs an NVIDIA GPU, nvcc and PyTorch); one summary table
+gpu-check: ## real-GPU suites (needs an NVIDIA GPU, nvcc and PyTorch): hami-core, then NVML discovery
 	@command -v nvidia-smi >/dev/null || { echo "gpu-check: no NVIDIA GPU here (nvidia-smi not found); run it on a GPU machine" >&2; exit 2; }
 	bash hami-core/gpu-check/run.sh
+	@test -x $(BIN)/hami-nvidia-gpucheck.test || { echo "gpu-check: build bin/hami-nvidia-gpucheck.test first with make gpu-check-build (the GPU machine has no Go)" >&2; exit 2; }
+	HAMI_GPU_CHECK=1 $(BIN)/hami-nvidia-gpucheck.test -test.v
+
+gpu-check-build: ## the Go side of gpu-check, built here and carried to the GPU machine
+	cd vendors/nvidia && $(GO) test -c -o $(BIN)/hami-nvidia-gpucheck.test ./internal/gpucheck
 
 tools: $(GOLANGCI) $(BENCHSTAT) ## install pinned tools into bin/
 
