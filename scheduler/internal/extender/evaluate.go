@@ -6,6 +6,7 @@ import (
 	"github.com/hami-project/hami/common/policy"
 	"github.com/hami-project/hami/common/request"
 	"github.com/hami-project/hami/scheduler/internal/settings"
+	"github.com/hami-project/hami/scheduler/internal/usage"
 )
 
 // demand is a pod parsed once per call, with the policies in force.
@@ -43,38 +44,34 @@ func (s *Scheduler) parse(pod *corev1.Pod, st *settings.Settings) (*demand, erro
 }
 
 // view assembles what placement needs of one node: each wanted vendor's
-// fresh inventory and its usage.
-func (s *Scheduler) view(d *demand, nodeName string) (policy.Node, *policy.Unfit) {
-	node := make(policy.Node, 0, len(d.vendors))
+// fresh inventory and its usage, appended to scratch (the caller's, reused
+// from node to node).
+func (s *Scheduler) view(d *demand, nodeName string, r usage.Reader, scratch policy.Node) (policy.Node, *policy.Unfit) {
+	node := scratch[:0]
 	for _, vendor := range d.vendors {
 		inv, ok := d.fleet.Get(vendor, nodeName)
 		if !ok {
 			return nil, &policy.Unfit{Vendor: vendor, Code: policy.NoInventory}
 		}
-		u := s.index.Usage(inv)
+		var u policy.NodeUsage
 		if d.booked {
-			u = s.index.UsageExcept(inv, d.pod.UID)
+			u = r.UsageExcept(inv, d.pod.UID)
+		} else {
+			u = r.Usage(inv)
 		}
 		node = append(node, policy.Vendor{Inventory: inv, Usage: u})
 	}
 	return node, nil
 }
 
-// fit places the pod on one node.
+// fit places the pod on one node, for bind.
 func (s *Scheduler) fit(d *demand, nodeName string) (*policy.Placement, policy.Node, *policy.Unfit) {
-	node, unfit := s.view(d, nodeName)
+	r, done := s.index.Read()
+	node, unfit := s.view(d, nodeName, r, make(policy.Node, 0, len(d.vendors)))
+	done()
 	if unfit != nil {
 		return nil, nil, unfit
 	}
 	p, unfit := policy.FitPod(node, d.req, d.devicePolicy)
 	return p, node, unfit
-}
-
-// evaluate fits and scores the pod on one node without keeping the choice.
-func (s *Scheduler) evaluate(d *demand, nodeName string) (int64, *policy.Unfit) {
-	node, unfit := s.view(d, nodeName)
-	if unfit != nil {
-		return 0, unfit
-	}
-	return policy.Evaluate(node, d.req, d.devicePolicy, d.nodePolicy)
 }

@@ -3,17 +3,11 @@ package extender
 import (
 	"context"
 	"errors"
-	"runtime"
-	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
 	extenderv1 "k8s.io/kube-scheduler/extender/v1"
 )
-
-// parallelFrom is the node count above which filter and prioritize split the
-// work across CPUs; below it the goroutines cost more than they save.
-const parallelFrom = 512
 
 // Filter keeps the nodes where every container of the pod fits; each other
 // node gets the reason, which the user sees in the FailedScheduling event.
@@ -46,51 +40,24 @@ func (s *Scheduler) Filter(ctx context.Context, args *extenderv1.ExtenderArgs) *
 }
 
 func (s *Scheduler) filter(d *demand, names []string, res *extenderv1.ExtenderFilterResult) {
-	fits := make([]bool, len(names))
-	reasons := make([]string, len(names))
-	eachNode(len(names), func(i int) {
-		if _, unfit := s.evaluate(d, names[i]); unfit != nil {
-			reasons[i] = unfit.Error()
-			return
-		}
-		fits[i] = true
-	})
+	evals := s.evaluateAll(d, names)
 	passed := make([]string, 0, len(names))
+	scores := make([]int64, 0, len(names))
 	for i, name := range names {
-		if fits[i] {
-			passed = append(passed, name)
-		} else {
-			res.FailedNodes[name] = reasons[i]
+		if evals[i].unfit != nil {
+			res.FailedNodes[name] = evals[i].unfit.Error()
+			continue
 		}
+		passed = append(passed, name)
+		scores = append(scores, evals[i].score)
 	}
+	s.scores.put(d.pod.UID, passed, scores, s.now())
 	res.NodeNames = &passed
 	result := "fit"
 	if len(passed) == 0 {
 		result = "unschedulable"
 	}
 	s.metrics.decision("filter", result, "")
-}
-
-// eachNode runs fn for 0..n-1, split across CPUs when n is large.
-func eachNode(n int, fn func(i int)) {
-	workers := runtime.GOMAXPROCS(0)
-	if n < parallelFrom || workers == 1 {
-		for i := range n {
-			fn(i)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	chunk := (n + workers - 1) / workers
-	for lo := 0; lo < n; lo += chunk {
-		hi := min(lo+chunk, n)
-		wg.Go(func() {
-			for i := lo; i < hi; i++ {
-				fn(i)
-			}
-		})
-	}
-	wg.Wait()
 }
 
 // nodeNames reads the candidate nodes from either form the extender may be
@@ -142,22 +109,28 @@ func (s *Scheduler) logFilter(ctx context.Context, d *demand, names []string, re
 }
 
 // Prioritize scores the nodes by the pod's node policy, scaled to the
-// extender range 0..10.
+// extender range 0..10. The scores filter computed for this pod are used
+// where it has them.
 func (s *Scheduler) Prioritize(_ context.Context, args *extenderv1.ExtenderArgs) *extenderv1.HostPriorityList {
 	names := nodeNames(args)
 	list := make(extenderv1.HostPriorityList, len(names))
+	for i, n := range names {
+		list[i] = extenderv1.HostPriority{Host: n}
+	}
 	d, err := s.parse(args.Pod, s.settings.Current())
 	if err != nil || d == nil {
-		for i, n := range names {
-			list[i] = extenderv1.HostPriority{Host: n}
+		return &list
+	}
+	if scores, ok := s.scores.take(args.Pod.UID, names, s.now()); ok {
+		for i := range list {
+			list[i].Score = scores[i] * extenderv1.MaxExtenderPriority / 100
 		}
 		return &list
 	}
-	eachNode(len(names), func(i int) {
-		list[i] = extenderv1.HostPriority{Host: names[i]}
-		if score, unfit := s.evaluate(d, names[i]); unfit == nil {
-			list[i].Score = score * extenderv1.MaxExtenderPriority / 100
+	for i, e := range s.evaluateAll(d, names) {
+		if e.unfit == nil {
+			list[i].Score = e.score * extenderv1.MaxExtenderPriority / 100
 		}
-	})
+	}
 	return &list
 }

@@ -65,6 +65,7 @@ type Scheduler struct {
 	ready    func() error
 	now      func() time.Time
 	metrics  *Metrics
+	scores   *scoreCache
 
 	bindMu sync.Mutex // serialises choose-and-book
 }
@@ -95,7 +96,7 @@ func New(d Deps) (*Scheduler, error) {
 		return nil, errors.New("extender: fleet, settings, index, pods and binder are required")
 	}
 	s := &Scheduler{fleet: d.Fleet, settings: d.Settings, index: d.Index, pods: d.Pods,
-		binder: d.Binder, leader: d.IsLeader, ready: d.Ready, now: d.Now, metrics: d.Metrics}
+		binder: d.Binder, leader: d.IsLeader, ready: d.Ready, now: d.Now, metrics: d.Metrics, scores: newScoreCache()}
 	if s.leader == nil {
 		s.leader = func() bool { return true }
 	}

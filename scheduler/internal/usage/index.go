@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"k8s.io/apimachinery/pkg/types"
 
@@ -34,9 +35,11 @@ type Pod struct {
 }
 
 type node struct {
-	pods  map[types.UID]*Pod
-	gen   uint64
-	cache map[string]aligned // by vendor
+	pods map[types.UID]*Pod
+	gen  uint64
+	// cache holds one aligned usage per vendor. Readers under the read lock
+	// replace it whole (copy on write), so they never wait for each other.
+	cache atomic.Pointer[[]aligned]
 }
 
 // aligned is a NodeUsage built for one inventory at one generation.
@@ -59,7 +62,7 @@ func (x *Index) Set(p *Pod) {
 	x.pods[p.UID] = p
 	n := x.nodes[p.Allocation.Node]
 	if n == nil {
-		n = &node{pods: map[types.UID]*Pod{}, cache: map[string]aligned{}}
+		n = &node{pods: map[types.UID]*Pod{}}
 		x.nodes[p.Allocation.Node] = n
 	}
 	n.pods[p.UID] = p
@@ -98,39 +101,70 @@ func (x *Index) Get(uid types.UID) (*Pod, bool) {
 // Usage returns the usage of inv's devices on its node. The result is shared:
 // callers must not change it (policy functions copy before booking).
 func (x *Index) Usage(inv *device.NodeInventory) policy.NodeUsage {
-	x.mu.RLock()
-	n := x.nodes[inv.Node]
-	if n == nil {
-		x.mu.RUnlock()
-		return nil
-	}
-	if c, ok := n.cache[inv.Vendor]; ok && c.inv == inv && c.gen == n.gen {
-		x.mu.RUnlock()
-		return c.usage
-	}
-	x.mu.RUnlock()
-
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	n = x.nodes[inv.Node]
-	if n == nil {
-		return nil
-	}
-	u := build(inv, n.pods, "")
-	n.cache[inv.Vendor] = aligned{inv: inv, gen: n.gen, usage: u}
-	return u
+	r, done := x.Read()
+	defer done()
+	return r.Usage(inv)
 }
 
 // UsageExcept is Usage without one pod's share: a pod being scheduled again
 // must not compete with its own earlier booking.
 func (x *Index) UsageExcept(inv *device.NodeInventory, uid types.UID) policy.NodeUsage {
+	r, done := x.Read()
+	defer done()
+	return r.UsageExcept(inv, uid)
+}
+
+// Read returns a Reader valid until done is called. A filter worker reads
+// thousands of nodes under one read lock instead of locking per node: with
+// several workers, the lock's shared counter was the filter's largest cost.
+func (x *Index) Read() (Reader, func()) {
 	x.mu.RLock()
-	defer x.mu.RUnlock()
-	n := x.nodes[inv.Node]
+	return Reader{x: x}, x.mu.RUnlock
+}
+
+// Reader reads the index under a read lock held by its creator.
+type Reader struct{ x *Index }
+
+// Usage is Index.Usage under the reader's lock.
+func (r Reader) Usage(inv *device.NodeInventory) policy.NodeUsage {
+	n := r.x.nodes[inv.Node]
+	if n == nil {
+		return nil
+	}
+	cached := n.cache.Load()
+	if cached != nil {
+		for _, c := range *cached {
+			if c.inv == inv && c.gen == n.gen {
+				return c.usage
+			}
+		}
+	}
+	u := build(inv, n.pods, "")
+	n.remember(cached, aligned{inv: inv, gen: n.gen, usage: u})
+	return u
+}
+
+// UsageExcept is Index.UsageExcept under the reader's lock.
+func (r Reader) UsageExcept(inv *device.NodeInventory, uid types.UID) policy.NodeUsage {
+	n := r.x.nodes[inv.Node]
 	if n == nil {
 		return nil
 	}
 	return build(inv, n.pods, uid)
+}
+
+// remember stores a as the cache entry of its vendor. Two readers that
+// build the same entry at once both store a correct one; the last wins.
+func (n *node) remember(prev *[]aligned, a aligned) {
+	next := []aligned{a}
+	if prev != nil {
+		for _, c := range *prev {
+			if c.inv.Vendor != a.inv.Vendor {
+				next = append(next, c)
+			}
+		}
+	}
+	n.cache.Store(&next)
 }
 
 // Pods lists the pods on a node, sorted by namespace and name.
