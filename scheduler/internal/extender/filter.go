@@ -121,16 +121,41 @@ func (s *Scheduler) Prioritize(_ context.Context, args *extenderv1.ExtenderArgs)
 	if err != nil || d == nil {
 		return &list
 	}
-	if scores, ok := s.scores.take(args.Pod.UID, names, s.now()); ok {
-		for i := range list {
-			list[i].Score = scores[i] * extenderv1.MaxExtenderPriority / 100
+	scores, ok := s.scores.take(args.Pod.UID, names, s.now())
+	if !ok {
+		scores = make([]int64, len(names))
+		for i, e := range s.evaluateAll(d, names) {
+			if e.unfit == nil {
+				scores[i] = e.score
+			} else {
+				scores[i] = -1
+			}
 		}
-		return &list
 	}
-	for i, e := range s.evaluateAll(d, names) {
-		if e.unfit == nil {
-			list[i].Score = e.score * extenderv1.MaxExtenderPriority / 100
-		}
-	}
+	spreadOver(list, scores)
 	return &list
+}
+
+// spreadOver maps the policy's 0..100 scores onto the extender's 0..10 so
+// that the best node of this call gets 10 and the worst 0. Scaling by a
+// fixed 10/100 would fold nodes that differ by a few percent (most nodes,
+// for a small pod) into one score, and kube-scheduler could not tell them
+// apart. Nodes that do not fit (negative) get 0.
+func spreadOver(list extenderv1.HostPriorityList, scores []int64) {
+	lo, hi := int64(101), int64(-1)
+	for _, v := range scores {
+		if v >= 0 {
+			lo, hi = min(lo, v), max(hi, v)
+		}
+	}
+	for i, v := range scores {
+		switch {
+		case v < 0:
+			list[i].Score = 0
+		case hi == lo:
+			list[i].Score = extenderv1.MaxExtenderPriority
+		default:
+			list[i].Score = (v - lo) * extenderv1.MaxExtenderPriority / (hi - lo)
+		}
+	}
 }
