@@ -49,7 +49,7 @@ type Plugin struct {
 	allocMu sync.Mutex
 	served  map[types.UID]map[string]bool // pod -> containers answered
 
-	healthMu sync.Mutex    // guards unhealthy, changed
+	healthMu  sync.Mutex   // guards unhealthy, changed
 	unhealthy map[int]bool // GPU index -> unhealthy
 	changed   chan struct{}
 }

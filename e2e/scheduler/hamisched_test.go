@@ -93,7 +93,7 @@ func (h *hamiScheduler) waitReady(ctx context.Context) error {
 	err := wait.PollUntilContextCancel(ctx, 100*time.Millisecond, true, func(ctx context.Context) (bool, error) {
 		select {
 		case <-h.p.Done():
-			return false, fmt.Errorf("hami-scheduler exited: %v\n%s", h.p.ExitErr(), h.p.LogTail(30))
+			return false, fmt.Errorf("hami-scheduler exited: %w\n%s", h.p.ExitErr(), h.p.LogTail(30))
 		default:
 		}
 		resp, err := httpGet(ctx, "http://"+h.addr+"/readyz")

@@ -10,14 +10,18 @@ import (
 )
 
 // testUnschedulable: a pod no node can hold stays Pending, and
-// `kubectl describe pod` says why in the extender's words.
+// `kubectl describe pod` says why in the extender's words, one reason for
+// all 20 nodes (the reason names no node or device, so kube-scheduler
+// counts it once per node instead of listing 20 lines).
 func testUnschedulable(ctx context.Context, t *testing.T, e *env) {
 	tests := map[string]struct {
 		share share
 		want  string
 	}{
-		"more memory than any GPU has": {share: share{count: 1, memMiB: 30000}, want: "insufficient memory: want 30000 MiB, free 24576 MiB"},
-		"more GPUs than any node has":  {share: share{count: 5, memMiB: 1000}, want: "too few fitting devices: want 5, 4 fit"},
+		"more memory than any GPU has": {
+			share: share{count: 1, memMiB: 30000}, want: "0/20 nodes are available: 20 insufficient memory on 4 devices: want 30000 MiB, at most 24576 MiB free"},
+		"more GPUs than any node has": {
+			share: share{count: 5, memMiB: 1000}, want: "0/20 nodes are available: 20 nvidia too few fitting devices: want 5, 4 fit"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
