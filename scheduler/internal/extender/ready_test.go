@@ -25,7 +25,7 @@ func TestNotReadyRefusesFilterAndBind(t *testing.T) {
 	f[device.Key(inv.Vendor, inv.Node)] = inv
 	st, err := settings.Load("")
 	require.NoError(t, err)
-	var notReady error = errors.New("pod informer not synced")
+	notReady := errors.New("pod informer not synced")
 	b := newBinder()
 	index := usage.NewIndex()
 	s, err := extender.New(extender.Deps{
