@@ -36,6 +36,7 @@ func TestDemo(t *testing.T) {
 		Hold: func(ctx context.Context, r *demo.Result) error {
 			t.Run("placements", func(t *testing.T) { checkPlacements(t, r) })
 			t.Run("web view", func(t *testing.T) { checkWebView(ctx, t, r) })
+			t.Run("kubectl-hami", func(t *testing.T) { checkCLI(ctx, t, bin, r) })
 			t.Run("isolation in a real container", func(t *testing.T) { checkIsolation(ctx, t, r) })
 			return nil
 		},
@@ -120,4 +121,14 @@ func podNamed(r *demo.Result, name string) *corev1.Pod {
 		}
 	}
 	return nil
+}
+
+// checkCLI runs kubectl-hami against the demo's cluster: it prints the same
+// placements the demo printed, from the API server alone.
+func checkCLI(ctx context.Context, t *testing.T, bin string, r *demo.Result) {
+	out := run(ctx, t, "", filepath.Join(bin, "kubectl-hami"),
+		"--kubeconfig", filepath.Join(r.Cluster.Dir(), "admin.kubeconfig"), "-n", demo.Namespace)
+	small := devices(t, podNamed(r, "inference-small"))[0]
+	require.Regexp(t, `(?m)^hami-demo/inference-small\s+app\s+\S+\s+`+regexp.QuoteMeta(small.ID)+`\s+3000 MiB\s+30%\s+hami-core\s+Running`, out)
+	require.Regexp(t, `(?m)^hami-demo/too-big\s+-.*Pending\s+.*too few fitting devices: want 16`, out)
 }
