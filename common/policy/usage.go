@@ -90,13 +90,9 @@ func sliceMask(start, size int32) uint64 {
 	return ((uint64(1) << uint(size)) - 1) << uint(start)
 }
 
-// Utilization is the share of the inventory's healthy capacity in use, the
-// mean of memory and compute shares, in [0, 1].
-func Utilization(inv *device.NodeInventory, u NodeUsage) float64 {
-	return utilizationWith(inv, u, 0, 0)
-}
-
-// utilizationWith is Utilization with extra memory and cores booked.
+// utilizationWith is the share of the inventory's healthy capacity in use
+// once extra memory and cores are booked: the mean of the memory and compute
+// shares, in [0, 1].
 func utilizationWith(inv *device.NodeInventory, u NodeUsage, extraMem int64, extraCores int32) float64 {
 	memUsed, coreUsed := float64(extraMem), float64(extraCores)
 	var memCap, coreCap float64

@@ -1,7 +1,6 @@
 package demo_test
 
 import (
-	"net"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -26,13 +25,6 @@ func buildBinaries(t testing.TB, dir string) {
 	cmd.Dir = repoRoot(t)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "build the demo's binaries:\n%s", out)
-}
-
-func freePort(t testing.TB) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // buildLimiter builds hami-core's libvgpu.so from this checkout.

@@ -3,15 +3,11 @@ package demo
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"time"
-
-	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/hami-project/hami/e2e/harness"
 	"github.com/hami-project/hami/e2e/harness/proc"
@@ -29,12 +25,12 @@ func startScheduler(ctx context.Context, c *harness.Cluster, o *Options) (*sched
 	if err != nil {
 		return nil, err
 	}
-	natsPort, err := freePort()
+	natsPort, err := harness.FreePort()
 	if err != nil {
 		return nil, err
 	}
 	p, err := c.StartComponent("hami-scheduler", o.bin("hami-scheduler"),
-		"--kubeconfig="+kubeconfig(c), "--addr="+addr, "--ui-addr="+o.UIAddr,
+		"--kubeconfig="+c.Kubeconfig(), "--addr="+addr, "--ui-addr="+o.UIAddr,
 		"--nats-port="+strconv.Itoa(natsPort), "--nats-store-dir="+filepath.Join(c.Dir(), "nats"),
 		"--leader-elect=false", "--log-format=console")
 	if err != nil {
@@ -63,7 +59,7 @@ func startWebhook(ctx context.Context, c *harness.Cluster, o *Options, natsURL s
 		return err
 	}
 	p, err := c.StartComponent("hami-webhook", o.bin("hami-webhook"),
-		"--kubeconfig="+kubeconfig(c), "--listen="+listen, "--ops-listen="+ops,
+		"--kubeconfig="+c.Kubeconfig(), "--listen="+listen, "--ops-listen="+ops,
 		"--self-signed", "--secret-namespace=hami-system", "--cert-hosts=127.0.0.1,localhost",
 		"--webhook-config=hami-webhook", "--nats-url="+natsURL, "--log-format=console")
 	if err != nil {
@@ -94,7 +90,7 @@ func startPlugin(c *harness.Cluster, o *Options, node, model, dir, natsURL strin
 		return nil, err
 	}
 	return c.StartComponent("hami-nvidia-plugin-"+node, o.bin("hami-nvidia-plugin"),
-		"--kubeconfig="+kubeconfig(c), "--node="+node, "--fake="+fake, "--device-plugin-dir="+dir,
+		"--kubeconfig="+c.Kubeconfig(), "--node="+node, "--fake="+fake, "--device-plugin-dir="+dir,
 		"--config="+cfg, "--nats-url="+natsURL, "--state-dir="+filepath.Join(home, "state"),
 		"--region-dir="+filepath.Join(home, "regions"), "--limiter-dir="+filepath.Join(home, "vgpu"),
 		"--heartbeat=2s", "--inventory-ttl=10s", "--log-format=console")
@@ -125,46 +121,17 @@ func writeFake(home, node, model string) (string, error) {
 	return path, os.WriteFile(path, []byte(doc), 0o644)
 }
 
-func kubeconfig(c *harness.Cluster) string { return filepath.Join(c.Dir(), "admin.kubeconfig") }
-
-func waitOK(ctx context.Context, p *proc.Process, url string) error {
-	client := &http.Client{Timeout: 2 * time.Second}
-	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
-		select {
-		case <-p.Done():
-			return false, fmt.Errorf("%s exited: %w\n%s", p.Name(), p.ExitErr(), p.LogTail(20))
-		default:
-		}
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if err != nil {
-			return false, err
-		}
-		res, err := client.Do(req)
-		if err != nil {
-			return false, nil
-		}
-		res.Body.Close()
-		return res.StatusCode == http.StatusOK, nil
-	})
-	if err != nil {
-		return fmt.Errorf("%s not ready at %s: %w\n%s", p.Name(), url, err, p.LogTail(20))
-	}
-	return nil
-}
-
 func loopback() (string, error) {
-	port, err := freePort()
+	port, err := harness.FreePort()
 	if err != nil {
 		return "", err
 	}
 	return "127.0.0.1:" + strconv.Itoa(port), nil
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+// waitOK waits up to a minute for a component's readiness endpoint.
+func waitOK(ctx context.Context, p *proc.Process, url string) error {
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	return harness.WaitReady(ctx, p, url)
 }

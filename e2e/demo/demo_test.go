@@ -28,8 +28,10 @@ func TestDemo(t *testing.T) {
 	bin := t.TempDir()
 	buildBinaries(t, bin)
 	var out bytes.Buffer
-	uiAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	err := demo.Run(ctx, demo.Options{
+	port, err := harness.FreePort()
+	require.NoError(t, err)
+	uiAddr := fmt.Sprintf("127.0.0.1:%d", port)
+	err = demo.Run(ctx, demo.Options{
 		Nodes: 4, BinDir: bin, Examples: filepath.Join(repoRoot(t), "examples"), UIAddr: uiAddr,
 		Limiter:  buildLimiter(t),
 		RealNode: harness.CheckNodePrerequisites() == nil, Out: &out, Log: harness.TestLogger(t).Level(zerolog.WarnLevel),
@@ -127,7 +129,7 @@ func podNamed(r *demo.Result, name string) *corev1.Pod {
 // placements the demo printed, from the API server alone.
 func checkCLI(ctx context.Context, t *testing.T, bin string, r *demo.Result) {
 	out := run(ctx, t, "", filepath.Join(bin, "kubectl-hami"),
-		"--kubeconfig", filepath.Join(r.Cluster.Dir(), "admin.kubeconfig"), "-n", demo.Namespace)
+		"--kubeconfig", r.Cluster.Kubeconfig(), "-n", demo.Namespace)
 	small := devices(t, podNamed(r, "inference-small"))[0]
 	require.Regexp(t, `(?m)^hami-demo/inference-small\s+app\s+\S+\s+`+regexp.QuoteMeta(small.ID)+`\s+3000 MiB\s+30%\s+hami-core\s+Running`, out)
 	require.Regexp(t, `(?m)^hami-demo/too-big\s+-.*Pending\s+.*too few fitting devices: want 16`, out)

@@ -31,7 +31,7 @@ func (c *Cluster) startAPIServer(ctx context.Context, etcdURL string) error {
 	if err != nil {
 		return err
 	}
-	port, err := freePort()
+	port, err := FreePort()
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (c *Cluster) startAPIServer(ctx context.Context, etcdURL string) error {
 	if c.client, err = kubernetes.NewForConfig(c.admin); err != nil {
 		return fmt.Errorf("admin client: %w", err)
 	}
-	return writeKubeconfig(filepath.Join(c.dir, "admin.kubeconfig"), c.admin)
+	return writeKubeconfig(c.Kubeconfig(), c.admin)
 }
 
 func apiserverArgs(dir, etcdURL string, port int, f apiserverFiles) []string {

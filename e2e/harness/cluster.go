@@ -119,6 +119,10 @@ func (c *Cluster) startControlPlane(ctx context.Context) error {
 // Dir is the cluster's temporary directory (logs, configs, state).
 func (c *Cluster) Dir() string { return c.dir }
 
+// Kubeconfig is the path of the admin kubeconfig, for processes a test
+// starts (a scheduler, a plugin, kubectl).
+func (c *Cluster) Kubeconfig() string { return filepath.Join(c.dir, "admin.kubeconfig") }
+
 // CA is the cluster's certificate authority; issue webhook serving
 // certificates from it so the apiserver trusts them.
 func (c *Cluster) CA() *pki.CA { return c.ca }

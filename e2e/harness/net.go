@@ -11,8 +11,9 @@ import (
 	"github.com/hami-project/hami/e2e/harness/proc"
 )
 
-// freePort asks the kernel for an unused 127.0.0.1 port.
-func freePort() (int, error) {
+// FreePort asks the kernel for an unused 127.0.0.1 port. Prefer handing a
+// live listener to an in-process server; a port is for a separate process.
+func FreePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, fmt.Errorf("find free port: %w", err)
@@ -39,6 +40,12 @@ func freePorts(n int) ([]int, error) {
 		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
 	return ports, nil
+}
+
+// WaitReady polls a plain-HTTP url of a component the caller started until
+// it answers 200, the process exits, or ctx ends.
+func WaitReady(ctx context.Context, p *proc.Process, url string) error {
+	return waitHTTP(ctx, p, &http.Client{Timeout: 2 * time.Second}, url)
 }
 
 // waitHTTP polls url until it answers 200, the process exits, or ctx ends.

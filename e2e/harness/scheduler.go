@@ -34,11 +34,11 @@ func (c *Cluster) StartScheduler(ctx context.Context, cfg *schedv1.KubeScheduler
 	if err != nil {
 		return nil, err
 	}
-	port, err := freePort()
+	port, err := FreePort()
 	if err != nil {
 		return nil, err
 	}
-	adminKubeconfig := filepath.Join(c.dir, "admin.kubeconfig")
+	adminKubeconfig := c.Kubeconfig()
 	p, err := c.startProcess("kube-scheduler", c.paths.KubeScheduler, 10*time.Second,
 		"--config="+configPath,
 		"--bind-address=127.0.0.1",

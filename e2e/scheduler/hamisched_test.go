@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -70,7 +69,7 @@ func (h *hamiScheduler) start(ctx context.Context) error {
 	p, err := proc.Start(proc.Spec{
 		Name: name, Path: h.bin, LogPath: filepath.Join(h.c.Dir(), name+".log"),
 		Args: []string{
-			"--kubeconfig=" + filepath.Join(h.c.Dir(), "admin.kubeconfig"),
+			"--kubeconfig=" + h.c.Kubeconfig(),
 			"--addr=" + h.addr,
 			"--nats-port=" + strconv.Itoa(h.natsPort),
 			"--nats-store-dir=" + h.storeDir,
@@ -181,10 +180,9 @@ func httpGet(ctx context.Context, url string) (string, error) {
 // freePort returns a port free on 127.0.0.1 at the time of the call.
 func freePort(t testing.TB) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := harness.FreePort()
 	require.NoError(t, err)
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return port
 }
 
 // filter asks the extender directly, as kube-scheduler would, which of

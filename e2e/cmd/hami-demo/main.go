@@ -81,7 +81,7 @@ func envInt(name string, def int) (int, error) {
 }
 
 func hold(ctx context.Context, r *demo.Result) error {
-	fmt.Printf("\nopen %s\nkubectl: KUBECONFIG=%s/admin.kubeconfig\nCtrl-C stops everything.\n", r.UIURL, r.Cluster.Dir())
+	fmt.Printf("\nopen %s\nkubectl: KUBECONFIG=%s\nCtrl-C stops everything.\n", r.UIURL, r.Cluster.Kubeconfig())
 	<-ctx.Done()
 	return nil
 }

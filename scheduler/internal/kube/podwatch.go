@@ -74,7 +74,11 @@ func (w *PodWatch) observe(obj any) {
 }
 
 // holds says whether the pod's allocation occupies its devices: once bound
-// to the allocation's node, or while a fresh decision is being bound.
+// to the allocation's node, or, for a pod not yet bound, while the decision
+// is fresh. This scheduler writes its decision in the Binding, so it never
+// leaves an unbound pod with one; a writer that annotates first and binds
+// after (an older release, another tool) does, and its decision keeps its
+// capacity for unboundGrace.
 func (w *PodWatch) holds(pod *corev1.Pod, a *allocation.Allocation) bool {
 	if pod.Spec.NodeName != "" {
 		return pod.Spec.NodeName == a.Node

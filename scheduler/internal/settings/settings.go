@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -132,14 +133,6 @@ func (s *Store) reloadIfChanged(ctx context.Context) {
 }
 
 func equalResources(a, b device.Resources) bool {
-	if a.Count != b.Count || a.Memory != b.Memory || a.MemoryPercent != b.MemoryPercent ||
-		a.Cores != b.Cores || a.Annotations != b.Annotations || len(a.Aliases) != len(b.Aliases) {
-		return false
-	}
-	for i := range a.Aliases {
-		if a.Aliases[i] != b.Aliases[i] {
-			return false
-		}
-	}
-	return true
+	return a.Count == b.Count && a.Memory == b.Memory && a.MemoryPercent == b.MemoryPercent &&
+		a.Cores == b.Cores && a.Annotations == b.Annotations && slices.Equal(a.Aliases, b.Aliases)
 }

@@ -106,14 +106,6 @@ func (x *Index) Usage(inv *device.NodeInventory) policy.NodeUsage {
 	return r.Usage(inv)
 }
 
-// UsageExcept is Usage without one pod's share: a pod being scheduled again
-// must not compete with its own earlier booking.
-func (x *Index) UsageExcept(inv *device.NodeInventory, uid types.UID) policy.NodeUsage {
-	r, done := x.Read()
-	defer done()
-	return r.UsageExcept(inv, uid)
-}
-
 // Read returns a Reader valid until done is called. A filter worker reads
 // thousands of nodes under one read lock instead of locking per node: with
 // several workers, the lock's shared counter was the filter's largest cost.
@@ -144,7 +136,8 @@ func (r Reader) Usage(inv *device.NodeInventory) policy.NodeUsage {
 	return u
 }
 
-// UsageExcept is Index.UsageExcept under the reader's lock.
+// UsageExcept is Usage without one pod's share: a pod being scheduled again
+// must not compete with its own earlier booking.
 func (r Reader) UsageExcept(inv *device.NodeInventory, uid types.UID) policy.NodeUsage {
 	n := r.x.nodes[inv.Node]
 	if n == nil {

@@ -37,7 +37,9 @@ func TestIndexBooksAndFrees(t *testing.T) {
 	require.Equal(t, []string{"n1"}, x.Nodes())
 	require.Len(t, x.Pods("n1"), 2)
 
-	except := x.UsageExcept(inv, "a")
+	r, done := x.Read()
+	except := r.UsageExcept(inv, "a")
+	done()
 	require.Equal(t, int64(1000), except[0].MemoryMiB)
 
 	x.Set(pod("a", "n1", gpu("GPU-n1-1", 500, 5)))
