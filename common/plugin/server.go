@@ -53,6 +53,9 @@ type Server struct {
 	// mu guards changed, which is closed and replaced on every device change.
 	mu      sync.Mutex
 	changed chan struct{}
+
+	registered     chan struct{} // closed at the first registration
+	registeredOnce sync.Once
 }
 
 var _ pluginapi.DevicePluginServer = (*Server)(nil)
@@ -68,8 +71,12 @@ func NewServer(opts Options) (*Server, error) {
 	if opts.ResourceName == "" || opts.Endpoint == "" || opts.Backend == nil {
 		return nil, errors.New("new device-plugin server: resource name, endpoint and backend are required")
 	}
-	return &Server{opts: opts, changed: make(chan struct{})}, nil
+	return &Server{opts: opts, changed: make(chan struct{}), registered: make(chan struct{})}, nil
 }
+
+// Registered is closed once the kubelet has accepted the first registration:
+// from then on the node advertises the resource.
+func (s *Server) Registered() <-chan struct{} { return s.registered }
 
 // Changed tells the ListAndWatch streams that the device list changed.
 func (s *Server) Changed() {
@@ -133,6 +140,7 @@ func (s *Server) serveOnce(ctx context.Context) error {
 		}
 	}
 	zerolog.Ctx(ctx).Info().Str("socket", socket).Msg("registered with kubelet")
+	s.registeredOnce.Do(func() { close(s.registered) })
 	s.waitSocketsChange(ctx, kubelet, socket)
 	return nil
 }

@@ -68,6 +68,11 @@ func TestServerRegistersAgainAfterKubeletRestart(t *testing.T) {
 	t.Cleanup(func() { cancel(); require.NoError(t, <-done) })
 
 	r := waitRegister(t, k)
+	select {
+	case <-s.Registered():
+	case <-time.After(10 * time.Second):
+		t.Fatal("Registered is not closed after the kubelet accepted the registration")
+	}
 	require.Equal(t, "nvidia.com/gpu", r.ResourceName)
 	require.Equal(t, "p.sock", r.Endpoint)
 

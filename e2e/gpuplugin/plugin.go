@@ -2,21 +2,16 @@ package gpuplugin
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net"
-	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/credentials/insecure"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
-	pluginapi "k8s.io/kubelet/pkg/apis/deviceplugin/v1beta1"
+
+	"github.com/hami-project/hami/common/plugin"
 )
 
 // endpoint is the plugin's socket name in the node's device-plugin dir.
@@ -34,35 +29,32 @@ type Options struct {
 	Log       zerolog.Logger
 }
 
-// Plugin is the double serving one node.
+// Plugin is the double serving one node. The device-plugin API itself
+// (serving, registering, ListAndWatch) is common/plugin's Server, the one
+// the real plugins use; the double supplies the devices and the answers.
 type Plugin struct {
-	pluginapi.UnimplementedDevicePluginServer
 	opts      Options
 	publisher *Publisher
-	server    *grpc.Server
-	socket    string
+	server    *plugin.Server
+	stop      context.CancelFunc
+	done      chan error
 	stopOnce  sync.Once
-	stopped   chan struct{}
 
 	// allocMu serialises Allocate, as the kubelet does per node, and
 	// guards served.
 	allocMu sync.Mutex
 	served  map[types.UID]map[string]bool // pod -> containers answered
 
-	healthMu  sync.Mutex   // guards unhealthy, changed
+	healthMu  sync.Mutex   // guards unhealthy
 	unhealthy map[int]bool // GPU index -> unhealthy
-	changed   chan struct{}
 }
 
 // Start publishes the node's inventory, serves the device-plugin API and
-// registers it with the node.
+// returns once the node has accepted the registration.
 func Start(ctx context.Context, opts Options) (_ *Plugin, err error) {
 	opts.Spec = opts.Spec.withDefaults()
 	opts.Log = opts.Log.With().Str("component", "gpuplugin").Str("node", opts.Node).Logger()
-	p := &Plugin{
-		opts: opts, socket: filepath.Join(opts.Dir, endpoint), stopped: make(chan struct{}),
-		served: map[types.UID]map[string]bool{}, unhealthy: map[int]bool{}, changed: make(chan struct{}),
-	}
+	p := &Plugin{opts: opts, served: map[types.UID]map[string]bool{}, unhealthy: map[int]bool{}, done: make(chan error, 1)}
 	if p.publisher, err = NewPublisher(ctx, opts.JetStream, opts.Node, opts.Spec, opts.Log); err != nil {
 		return nil, err
 	}
@@ -71,10 +63,29 @@ func Start(ctx context.Context, opts Options) (_ *Plugin, err error) {
 			p.Stop()
 		}
 	}()
-	if err := p.serve(); err != nil {
+	p.server, err = plugin.NewServer(plugin.Options{ResourceName: ResourceName, Dir: opts.Dir, Endpoint: endpoint, Backend: backend{p}, Poll: 200 * time.Millisecond})
+	if err != nil {
 		return nil, err
 	}
-	return p, p.register(ctx)
+	// The server outlives Start's context: Stop ends it.
+	run, stop := context.WithCancel(opts.Log.WithContext(context.WithoutCancel(ctx)))
+	p.stop = stop
+	go func() { p.done <- p.server.Run(run) }()
+	return p, p.waitRegistered(ctx)
+}
+
+func (p *Plugin) waitRegistered(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	select {
+	case <-p.server.Registered():
+		return nil
+	case err := <-p.done:
+		p.done <- err // Stop waits for it too
+		return fmt.Errorf("serve %s on %s: %w", ResourceName, p.opts.Node, err)
+	case <-ctx.Done():
+		return fmt.Errorf("register %s on %s: %w", ResourceName, p.opts.Node, ctx.Err())
+	}
 }
 
 // Publisher controls the node's inventory (pause it to make the node stale).
@@ -85,54 +96,23 @@ func (p *Plugin) Publisher() *Publisher { return p.publisher }
 func (p *Plugin) SetHealthy(ctx context.Context, i int, healthy bool) error {
 	p.healthMu.Lock()
 	p.unhealthy[i] = !healthy
-	close(p.changed)
-	p.changed = make(chan struct{})
 	p.healthMu.Unlock()
+	p.server.Changed()
 	return p.publisher.SetHealthy(ctx, i, healthy)
 }
 
-// Stop stops the heartbeat and the gRPC server and removes the socket.
+// Stop stops the heartbeat and the device-plugin server, which removes its
+// socket.
 func (p *Plugin) Stop() {
 	p.stopOnce.Do(func() {
-		close(p.stopped)
 		if p.publisher != nil {
 			p.publisher.Stop()
 		}
-		if p.server != nil {
-			p.server.Stop()
+		if p.stop != nil {
+			p.stop()
+			if err := <-p.done; err != nil {
+				p.opts.Log.Warn().Err(err).Msg("device-plugin server stopped with an error")
+			}
 		}
-		_ = os.Remove(p.socket)
 	})
-}
-
-func (p *Plugin) serve() error {
-	if err := os.Remove(p.socket); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("remove stale %s: %w", p.socket, err)
-	}
-	l, err := net.Listen("unix", p.socket)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", p.socket, err)
-	}
-	p.server = grpc.NewServer()
-	pluginapi.RegisterDevicePluginServer(p.server, p)
-	go func() { _ = p.server.Serve(l) }()
-	return nil
-}
-
-func (p *Plugin) register(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	conn, err := grpc.NewClient("unix://"+filepath.Join(p.opts.Dir, "kubelet.sock"), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		return fmt.Errorf("dial kubelet of %s: %w", p.opts.Node, err)
-	}
-	defer conn.Close()
-	_, err = pluginapi.NewRegistrationClient(conn).Register(ctx, &pluginapi.RegisterRequest{
-		Version: pluginapi.Version, Endpoint: endpoint, ResourceName: ResourceName,
-		Options: &pluginapi.DevicePluginOptions{},
-	})
-	if err != nil {
-		return fmt.Errorf("register %s on %s: %w", ResourceName, p.opts.Node, err)
-	}
-	return nil
 }

@@ -2,37 +2,35 @@ package gpuplugin
 
 import (
 	"context"
-	"fmt"
 
 	pluginapi "k8s.io/kubelet/pkg/apis/deviceplugin/v1beta1"
+
+	"github.com/hami-project/hami/common/plugin"
 )
 
-// GetDevicePluginOptions: no optional calls, as the kubelet then picks the
-// device ids itself and the allocation annotation decides the rest.
-func (p *Plugin) GetDevicePluginOptions(context.Context, *pluginapi.Empty) (*pluginapi.DevicePluginOptions, error) {
-	return &pluginapi.DevicePluginOptions{}, nil
-}
+// backend is what the double hands common/plugin's Server.
+type backend struct{ p *Plugin }
 
-// ListAndWatch advertises SplitCount virtual devices per GPU, so the node
-// admits as many tenants as the scheduler may place; it sends the list again
-// whenever a GPU's health changes.
-func (p *Plugin) ListAndWatch(_ *pluginapi.Empty, stream pluginapi.DevicePlugin_ListAndWatchServer) error {
-	for {
-		devs, changed := p.devices()
-		if err := stream.Send(&pluginapi.ListAndWatchResponse{Devices: devs}); err != nil {
-			return err
-		}
-		select {
-		case <-changed:
-		case <-p.stopped:
-			return nil
-		case <-stream.Context().Done():
-			return nil
-		}
+var _ plugin.Backend = backend{}
+
+// Devices advertises SplitCount virtual devices per GPU, so the node admits
+// as many tenants as the scheduler may place.
+func (b backend) Devices() []*pluginapi.Device { return b.p.devices() }
+
+// Allocate answers one container from the allocation of the pod it is for
+// (see match.go).
+func (b backend) Allocate(ctx context.Context, c *pluginapi.ContainerAllocateRequest) (*pluginapi.ContainerAllocateResponse, error) {
+	p := b.p
+	p.allocMu.Lock()
+	defer p.allocMu.Unlock()
+	cr, err := p.allocateContainer(ctx, len(c.DevicesIds))
+	if err != nil {
+		p.opts.Log.Warn().Err(err).Int("devices", len(c.DevicesIds)).Msg("allocate refused")
 	}
+	return cr, err
 }
 
-func (p *Plugin) devices() ([]*pluginapi.Device, <-chan struct{}) {
+func (p *Plugin) devices() []*pluginapi.Device {
 	p.healthMu.Lock()
 	defer p.healthMu.Unlock()
 	s := p.opts.Spec
@@ -43,25 +41,8 @@ func (p *Plugin) devices() ([]*pluginapi.Device, <-chan struct{}) {
 			health = pluginapi.Unhealthy
 		}
 		for k := range s.SplitCount {
-			devs = append(devs, &pluginapi.Device{ID: fmt.Sprintf("%s::%d", UUID(p.opts.Node, i), k), Health: health})
+			devs = append(devs, &pluginapi.Device{ID: plugin.VirtualID(UUID(p.opts.Node, i), int(k)), Health: health})
 		}
 	}
-	return devs, p.changed
-}
-
-// Allocate answers each container from the allocation of the pod it is for
-// (see match.go).
-func (p *Plugin) Allocate(ctx context.Context, req *pluginapi.AllocateRequest) (*pluginapi.AllocateResponse, error) {
-	p.allocMu.Lock()
-	defer p.allocMu.Unlock()
-	resp := &pluginapi.AllocateResponse{}
-	for _, c := range req.ContainerRequests {
-		cr, err := p.allocateContainer(ctx, len(c.DevicesIds))
-		if err != nil {
-			p.opts.Log.Warn().Err(err).Int("devices", len(c.DevicesIds)).Msg("allocate refused")
-			return nil, err
-		}
-		resp.ContainerResponses = append(resp.ContainerResponses, cr)
-	}
-	return resp, nil
+	return devs
 }
