@@ -8,7 +8,6 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 
 	"github.com/hami-project/hami/common/plugin"
@@ -40,10 +39,7 @@ type Plugin struct {
 	done      chan error
 	stopOnce  sync.Once
 
-	// allocMu serialises Allocate, as the kubelet does per node, and
-	// guards served.
-	allocMu sync.Mutex
-	served  map[types.UID]map[string]bool // pod -> containers answered
+	assigner *plugin.Assigner
 
 	healthMu  sync.Mutex   // guards unhealthy
 	unhealthy map[int]bool // GPU index -> unhealthy
@@ -54,7 +50,12 @@ type Plugin struct {
 func Start(ctx context.Context, opts Options) (_ *Plugin, err error) {
 	opts.Spec = opts.Spec.withDefaults()
 	opts.Log = opts.Log.With().Str("component", "gpuplugin").Str("node", opts.Node).Logger()
-	p := &Plugin{opts: opts, served: map[types.UID]map[string]bool{}, unhealthy: map[int]bool{}, done: make(chan error, 1)}
+	ledger, err := plugin.NewLedger("") // in memory: the double does not restart
+	if err != nil {
+		return nil, err
+	}
+	p := &Plugin{opts: opts, unhealthy: map[int]bool{}, done: make(chan error, 1),
+		assigner: plugin.NewAssigner(Vendor, opts.Node, plugin.NewKubePods(opts.Client, opts.Node), ledger)}
 	if p.publisher, err = NewPublisher(ctx, opts.JetStream, opts.Node, opts.Spec, opts.Log); err != nil {
 		return nil, err
 	}

@@ -11,23 +11,28 @@ import (
 // backend is what the double hands common/plugin's Server.
 type backend struct{ p *Plugin }
 
-var _ plugin.Backend = backend{}
+var (
+	_ plugin.Backend   = backend{}
+	_ plugin.Preferrer = backend{}
+)
 
 // Devices advertises SplitCount virtual devices per GPU, so the node admits
 // as many tenants as the scheduler may place.
 func (b backend) Devices() []*pluginapi.Device { return b.p.devices() }
 
-// Allocate answers one container from the allocation of the pod it is for
-// (see match.go).
+// Allocate answers one container: the Assigner finds the pod and container
+// the call is for, records it, and sets the pod's bind phase.
 func (b backend) Allocate(ctx context.Context, c *pluginapi.ContainerAllocateRequest) (*pluginapi.ContainerAllocateResponse, error) {
-	p := b.p
-	p.allocMu.Lock()
-	defer p.allocMu.Unlock()
-	cr, err := p.allocateContainer(ctx, len(c.DevicesIds))
+	resp, err := b.p.assigner.Allocate(ctx, c.DevicesIds, answer)
 	if err != nil {
-		p.opts.Log.Warn().Err(err).Int("devices", len(c.DevicesIds)).Msg("allocate refused")
+		b.p.opts.Log.Warn().Err(err).Int("devices", len(c.DevicesIds)).Msg("allocate refused")
 	}
-	return cr, err
+	return resp, err
+}
+
+// Prefer steers the kubelet's device ids to the GPUs the scheduler chose.
+func (b backend) Prefer(ctx context.Context, req *pluginapi.ContainerPreferredAllocationRequest) []string {
+	return b.p.assigner.Prefer(ctx, req)
 }
 
 func (p *Plugin) devices() []*pluginapi.Device {

@@ -117,12 +117,13 @@ func (s *Scheduler) Prioritize(_ context.Context, args *extenderv1.ExtenderArgs)
 	for i, n := range names {
 		list[i] = extenderv1.HostPriority{Host: n}
 	}
-	d, err := s.parse(args.Pod, s.settings.Current())
-	if err != nil || d == nil {
-		return &list
-	}
+	// Filter left the scores of this pod: no need to parse or place it again.
 	scores, ok := s.scores.take(args.Pod.UID, names, s.now())
 	if !ok {
+		d, err := s.parse(args.Pod, s.settings.Current())
+		if err != nil || d == nil {
+			return &list
+		}
 		scores = make([]int64, len(names))
 		for i, e := range s.evaluateAll(d, names) {
 			if e.unfit == nil {
