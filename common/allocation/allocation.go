@@ -83,15 +83,9 @@ func (a *Allocation) Encode() (string, error) {
 // ignored (the annotation is stored state that outlives upgrades) but the
 // version must be one this code knows and the content must validate.
 func Decode(value string) (*Allocation, error) {
-	h, err := codec.PeekHeader([]byte(value))
-	if err != nil {
-		return nil, fmt.Errorf("decode %s: %w", Annotation, err)
-	}
-	if h.APIVersion != APIVersionV1 {
-		return nil, fmt.Errorf("decode %s: apiVersion %q is not supported (supported: %s)", Annotation, h.APIVersion, APIVersionV1)
-	}
 	a := &Allocation{}
-	if err := codec.LenientJSON([]byte(value), a); err != nil {
+	err := codec.DecodeVersioned([]byte(value), a, APIVersionV1, codec.LenientJSON, func() string { return a.APIVersion })
+	if err != nil {
 		return nil, fmt.Errorf("decode %s: %w", Annotation, err)
 	}
 	if err := a.Validate(); err != nil {

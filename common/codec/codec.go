@@ -38,14 +38,24 @@ func StrictJSON(data []byte, v any) error {
 // StrictYAML accepts YAML or JSON (JSON is YAML), refuses duplicate keys, then
 // decodes strictly as StrictJSON does.
 func StrictYAML(data []byte, v any) error {
+	js, err := YAMLToJSON(data)
+	if err != nil {
+		return err
+	}
+	return StrictJSON(js, v)
+}
+
+// YAMLToJSON converts a YAML (or JSON) document, refusing duplicate keys,
+// for callers that look at the document more than once.
+func YAMLToJSON(data []byte) ([]byte, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return ErrEmpty
+		return nil, ErrEmpty
 	}
 	js, err := yaml.YAMLToJSONStrict(data)
 	if err != nil {
-		return fmt.Errorf("parse yaml: %w", err)
+		return nil, fmt.Errorf("parse yaml: %w", err)
 	}
-	return StrictJSON(js, v)
+	return js, nil
 }
 
 // LenientJSON decodes one JSON value, ignoring unknown fields: for state that a
@@ -73,6 +83,26 @@ func describe(err error) error {
 type Header struct {
 	APIVersion string `json:"apiVersion"`
 	Kind       string `json:"kind"`
+}
+
+// DecodeVersioned decodes a versioned document with decode and checks that
+// it is of version want, as got (which reads the decoded value's
+// apiVersion) says. Only when that fails does it read the header on its
+// own, so that a document of another version is reported as such rather
+// than as a list of unknown fields: one parse on the happy path, which for
+// inventories and allocations is the hot one.
+func DecodeVersioned(data []byte, v any, want string, decode func([]byte, any) error, got func() string) error {
+	err := decode(data, v)
+	if err == nil && got() == want {
+		return nil
+	}
+	if h, perr := PeekHeader(data); perr == nil && h.APIVersion != "" && h.APIVersion != want {
+		return fmt.Errorf("apiVersion %q is not supported (supported: %s)", h.APIVersion, want)
+	}
+	if err != nil {
+		return err
+	}
+	return fmt.Errorf("apiVersion %q is not supported (supported: %s)", got(), want)
 }
 
 // PeekHeader reads apiVersion and kind without decoding the rest, so a caller

@@ -63,3 +63,36 @@ func TestPeekHeader(t *testing.T) {
 	_, err = codec.PeekHeader(nil)
 	require.ErrorIs(t, err, codec.ErrEmpty)
 }
+
+type versioned struct {
+	APIVersion string `json:"apiVersion"`
+	Name       string `json:"name"`
+}
+
+func TestDecodeVersioned(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		data string
+		want string // error text; empty for success
+	}{
+		"known version":                 {data: `{"apiVersion":"x/v1","name":"a"}`},
+		"newer version with new fields": {data: `{"apiVersion":"x/v2","color":"red"}`, want: `apiVersion "x/v2" is not supported (supported: x/v1)`},
+		"newer version, same fields":    {data: `{"apiVersion":"x/v2","name":"a"}`, want: `apiVersion "x/v2" is not supported (supported: x/v1)`},
+		"no version and a bad field":    {data: `{"nam":"a"}`, want: `unknown field "nam"`},
+		"no version at all":             {data: `{"name":"a"}`, want: `apiVersion "" is not supported (supported: x/v1)`},
+		"not a document":                {data: `{`, want: `unexpected EOF`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var v versioned
+			err := codec.DecodeVersioned([]byte(tc.data), &v, "x/v1", codec.StrictJSON, func() string { return v.APIVersion })
+			if tc.want == "" {
+				require.NoError(t, err)
+				require.Equal(t, "a", v.Name)
+				return
+			}
+			require.ErrorContains(t, err, tc.want)
+		})
+	}
+}

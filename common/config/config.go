@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"os"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/hami-project/hami/common/codec"
 	"github.com/hami-project/hami/common/device"
 )
@@ -97,13 +95,13 @@ func Default() *Config {
 // validates it: a field left out keeps its default, a misspelt field or an
 // invalid value is an error naming the field.
 func Decode(data []byte) (*Config, error) {
-	h, err := codec.PeekHeader(mustJSON(data))
-	if err == nil && h.APIVersion != "" && h.APIVersion != APIVersionV1 {
-		return nil, fmt.Errorf("config: apiVersion %q is not supported (supported: %s)", h.APIVersion, APIVersionV1)
+	js, err := codec.YAMLToJSON(data)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
 	}
-	c := Default()
+	c := Default()  // an apiVersion left out keeps the default's
 	c.Vendors = nil // decoded entries replace defaults; merged below
-	if err := codec.StrictYAML(data, c); err != nil {
+	if err := codec.DecodeVersioned(js, c, APIVersionV1, codec.StrictJSON, func() string { return c.APIVersion }); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	c.Vendors = mergeVendors(DefaultVendors(), c.Vendors)
@@ -131,14 +129,4 @@ func mergeVendors(defaults, given map[string]device.Resources) map[string]device
 		defaults[k] = v
 	}
 	return defaults
-}
-
-// mustJSON converts YAML to JSON for header peeking; on failure it returns the
-// input so the strict decoder reports the real error.
-func mustJSON(data []byte) []byte {
-	js, err := yaml.YAMLToJSON(data)
-	if err != nil {
-		return data
-	}
-	return js
 }

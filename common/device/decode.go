@@ -2,23 +2,14 @@ package device
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/hami-project/hami/common/codec"
 )
 
-// decodeStrict checks the schema version before decoding, so that an
-// inventory from a newer plugin is reported as such rather than as a list of
-// unknown fields.
+// decodeStrict decodes an inventory strictly; one from a newer plugin is
+// reported by its version rather than as a list of unknown fields.
 func decodeStrict(data []byte, inv *NodeInventory) error {
-	h, err := codec.PeekHeader(data)
-	if err != nil {
-		return err
-	}
-	if h.APIVersion != APIVersionV1 {
-		return fmt.Errorf("apiVersion %q is not supported (supported: %s)", h.APIVersion, APIVersionV1)
-	}
-	return codec.StrictJSON(data, inv)
+	return codec.DecodeVersioned(data, inv, APIVersionV1, codec.StrictJSON, func() string { return inv.APIVersion })
 }
 
 // Encode returns the inventory's wire form.
