@@ -27,6 +27,18 @@ type index struct {
 	keys []string
 }
 
+// lookup finds the entry of vendor on node. The key, device.Key(vendor,
+// node), is assembled in a stack buffer and only looked up, never made a
+// string: filter calls this for every node of every pod, and a key past
+// the 32 bytes Go concatenates on the stack (most cloud node names) cost an
+// allocation per node.
+func (idx *index) lookup(vendor, node string) (*Entry, bool) {
+	var buf [128]byte
+	key := append(append(append(buf[:0], vendor...), '.'), node...)
+	e, ok := idx.entries[string(key)]
+	return e, ok
+}
+
 // Snapshot is a consistent read-only view of the index at one instant:
 // staleness is judged against the time the snapshot was taken, so expiry is
 // seen at once even between two stale checks of the watcher.
@@ -40,7 +52,7 @@ func (s Snapshot) Now() time.Time { return s.now }
 
 // Get returns the fresh inventory of vendor on node; false if absent or stale.
 func (s Snapshot) Get(vendor, node string) (*device.NodeInventory, bool) {
-	e, ok := s.idx.entries[device.Key(vendor, node)]
+	e, ok := s.idx.lookup(vendor, node)
 	if !ok || s.stale(e) {
 		return nil, false
 	}
@@ -49,7 +61,7 @@ func (s Snapshot) Get(vendor, node string) (*device.NodeInventory, bool) {
 
 // Lookup returns the entry of vendor on node, stale or not.
 func (s Snapshot) Lookup(vendor, node string) (Entry, bool) {
-	e, ok := s.idx.entries[device.Key(vendor, node)]
+	e, ok := s.idx.lookup(vendor, node)
 	if !ok {
 		return Entry{}, false
 	}

@@ -2,6 +2,7 @@ package inventory
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -139,4 +140,25 @@ func BenchmarkSnapshotGet(b *testing.B) {
 			b.Fatal("missing")
 		}
 	}
+}
+
+// A snapshot finds an inventory by vendor and node, whatever the length of
+// the node's name, without allocating: filter looks up every node per pod.
+func TestSnapshotGetAllocatesNothing(t *testing.T) {
+	long := "ip-10-0-112-34.eu-west-1.compute.internal"
+	longest := strings.Repeat("n", 200)
+	tr := newTestTracker(t)
+	for _, node := range []string{"a", long, longest} {
+		tr.put(entry(node, t0, true), t0)
+	}
+	idx, _ := tr.commit(&index{})
+	snap := Snapshot{idx: idx, now: t0}
+	for _, node := range []string{"a", long, longest} {
+		inv, ok := snap.Get("nvidia", node)
+		require.True(t, ok, node)
+		require.Equal(t, node, inv.Node)
+	}
+	_, ok := snap.Get("nvidia", long+"x")
+	require.False(t, ok)
+	require.Zero(t, testing.AllocsPerRun(100, func() { snap.Get("nvidia", long) }))
 }

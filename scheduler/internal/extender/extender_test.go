@@ -142,14 +142,15 @@ func TestPrioritizeFollowsNodePolicy(t *testing.T) {
 	}
 	// After placing, node-a is 10000/20000 MiB and 100/200 cores used (half
 	// full); node-b is 1000/2048 MiB and 10/100 cores (under a third). The
-	// best node of the call scores 10, the worst 0; node-c cannot fit.
+	// best node of the call scores 10, the worst 0; node-c cannot fit. Nodes
+	// at 0 are left out of the answer: kube-scheduler counts them as 0.
 	bin, spread := score("binpack"), score("spread")
-	require.Equal(t, map[string]int64{"node-a": 10, "node-b": 0, "node-c": 0}, bin)
-	require.Equal(t, map[string]int64{"node-a": 0, "node-b": 10, "node-c": 0}, spread)
+	require.Equal(t, map[string]int64{"node-a": 10}, bin)
+	require.Equal(t, map[string]int64{"node-b": 10}, spread)
 
 	// Filter keeps its scores for the pod's prioritize call: the same answer.
 	pod := gpuPod("p", 1000, 10, map[string]string{"hami.io/node-scheduler-policy": "binpack"})
 	res := fx.s.Filter(context.Background(), args(pod, "node-a", "node-b", "node-c"))
 	list := *fx.s.Prioritize(context.Background(), args(pod, *res.NodeNames...))
-	require.Equal(t, extenderv1.HostPriorityList{{Host: "node-a", Score: 10}, {Host: "node-b", Score: 0}}, list)
+	require.Equal(t, extenderv1.HostPriorityList{{Host: "node-a", Score: 10}}, list)
 }

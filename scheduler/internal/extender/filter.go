@@ -6,59 +6,110 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
 	extenderv1 "k8s.io/kube-scheduler/extender/v1"
 )
 
+// filterSink takes filter's verdicts node by node, in the order the nodes
+// were sent; the typed result and the JSON answer are its two forms.
+type filterSink interface {
+	pass(node string)
+	fail(node, reason string)
+	// refuse answers the whole call with an error instead.
+	refuse(msg string)
+}
+
 // Filter keeps the nodes where every container of the pod fits; each other
 // node gets the reason, which the user sees in the FailedScheduling event.
+// It answers in the form it was asked: node names, or node objects.
 func (s *Scheduler) Filter(ctx context.Context, args *extenderv1.ExtenderArgs) *extenderv1.ExtenderFilterResult {
+	out := &typedFilter{res: extenderv1.ExtenderFilterResult{FailedNodes: extenderv1.FailedNodesMap{}}, passed: []string{}}
+	s.filter(ctx, args.Pod, nodeNames(args), out)
+	if !out.refused {
+		out.res.NodeNames = &out.passed
+		keepNodeObjects(args, &out.res)
+	}
+	return &out.res
+}
+
+// AppendFilter appends filter's answer for the pod on the named nodes to
+// dst as JSON (an ExtenderFilterResult with NodeNames), what the extender
+// writes for a kube-scheduler that sends node names.
+func (s *Scheduler) AppendFilter(ctx context.Context, dst []byte, pod *corev1.Pod, names []string) []byte {
+	out := newJSONFilter()
+	s.filter(ctx, pod, names, out)
+	return out.finish(dst)
+}
+
+func (s *Scheduler) filter(ctx context.Context, pod *corev1.Pod, names []string, out filterSink) {
 	start := time.Now()
-	names := nodeNames(args)
-	res := &extenderv1.ExtenderFilterResult{FailedNodes: extenderv1.FailedNodesMap{}}
-	d, err := s.parse(args.Pod, s.settings.Current())
+	d, err := s.parse(pod, s.settings.Current())
 	if err == nil && d != nil {
 		err = s.notReady()
 	}
 	switch {
 	case errors.Is(err, ErrNotReady):
-		res.Error = "hami: " + err.Error()
+		out.refuse("hami: " + err.Error())
 		s.metrics.decision("filter", "error", "not ready")
 	case err != nil:
-		res.Error = "hami: " + err.Error()
+		out.refuse("hami: " + err.Error())
 		s.metrics.decision("filter", "error", "invalid request")
 	case d == nil:
-		res.NodeNames = &names
-		res.Nodes = args.Nodes
+		for _, name := range names {
+			out.pass(name)
+		}
 		s.metrics.decision("filter", "ignored", "")
 	default:
-		s.filter(d, names, res)
-		keepNodeObjects(args, res)
-		s.logFilter(ctx, d, names, res)
+		s.place(ctx, d, names, out)
 	}
 	s.metrics.filterLatency.Observe(time.Since(start).Seconds())
-	return res
 }
 
-func (s *Scheduler) filter(d *demand, names []string, res *extenderv1.ExtenderFilterResult) {
+// place judges the pod on every node and keeps the scores for the pod's
+// prioritize call.
+func (s *Scheduler) place(ctx context.Context, d *demand, names []string, out filterSink) {
 	evals := s.evaluateAll(d, names)
-	passed := make([]string, 0, len(names))
-	scores := make([]int64, 0, len(names))
+	scores := make([]int8, len(names))
+	fit, example := 0, ""
 	for i, name := range names {
-		if evals[i].unfit != nil {
-			res.FailedNodes[name] = evals[i].unfit.Error()
+		e := &(*evals)[i]
+		if e.unfit != nil {
+			scores[i] = unfit
+			why := e.unfit.Error()
+			out.fail(name, why)
+			if example == "" {
+				example = name + ": " + why
+			}
 			continue
 		}
-		passed = append(passed, name)
-		scores = append(scores, evals[i].score)
+		scores[i] = e.score
+		fit++
+		out.pass(name)
 	}
-	s.scores.put(d.pod.UID, passed, scores, s.now())
-	res.NodeNames = &passed
-	result := "fit"
-	if len(passed) == 0 {
-		result = "unschedulable"
+	putEvals(evals)
+	if fit > 1 { // kube-scheduler asks for priorities only to choose
+		s.scores.put(d.pod.UID, names, scores, s.now())
 	}
-	s.metrics.decision("filter", result, "")
+	if fit == 0 {
+		s.metrics.decision("filter", "unschedulable", "")
+		zerolog.Ctx(ctx).Info().Str("pod", podKey(d.pod)).Int("nodes", len(names)).Str("example", example).Msg("no node fits")
+		return
+	}
+	s.metrics.decision("filter", "fit", "")
+	zerolog.Ctx(ctx).Debug().Str("pod", podKey(d.pod)).Int("nodes", len(names)).Int("fit", fit).Msg("filter")
 }
+
+// typedFilter collects the verdicts into an ExtenderFilterResult.
+type typedFilter struct {
+	res     extenderv1.ExtenderFilterResult
+	passed  []string
+	refused bool
+}
+
+func (t *typedFilter) pass(node string)         { t.passed = append(t.passed, node) }
+func (t *typedFilter) fail(node, reason string) { t.res.FailedNodes[node] = reason }
+func (t *typedFilter) refuse(msg string)        { t.res.Error, t.refused = msg, true }
 
 // nodeNames reads the candidate nodes from either form the extender may be
 // sent (names when nodeCacheCapable, whole objects otherwise).
@@ -94,69 +145,76 @@ func keepNodeObjects(args *extenderv1.ExtenderArgs, res *extenderv1.ExtenderFilt
 	}
 }
 
-func (s *Scheduler) logFilter(ctx context.Context, d *demand, names []string, res *extenderv1.ExtenderFilterResult) {
-	if len(*res.NodeNames) > 0 {
-		zerolog.Ctx(ctx).Debug().Str("pod", podKey(d.pod)).Int("nodes", len(names)).
-			Int("fit", len(*res.NodeNames)).Msg("filter")
-		return
-	}
-	ev := zerolog.Ctx(ctx).Info().Str("pod", podKey(d.pod)).Int("nodes", len(names))
-	for name, why := range res.FailedNodes {
-		ev = ev.Str("example", name+": "+why)
-		break
-	}
-	ev.Msg("no node fits")
-}
-
-// Prioritize scores the nodes by the pod's node policy, scaled to the
-// extender range 0..10. The scores filter computed for this pod are used
-// where it has them.
+// Prioritize scores the nodes by the pod's node policy on the extender's
+// 0..10 scale. Only nodes above 0 are listed: kube-scheduler counts a node
+// missing from the list as 0.
 func (s *Scheduler) Prioritize(_ context.Context, args *extenderv1.ExtenderArgs) *extenderv1.HostPriorityList {
+	list := extenderv1.HostPriorityList{}
 	names := nodeNames(args)
-	list := make(extenderv1.HostPriorityList, len(names))
-	for i, n := range names {
-		list[i] = extenderv1.HostPriority{Host: n}
-	}
-	// Filter left the scores of this pod: no need to parse or place it again.
-	scores, ok := s.scores.take(args.Pod.UID, names, s.now())
-	if !ok {
-		d, err := s.parse(args.Pod, s.settings.Current())
-		if err != nil || d == nil {
-			return &list
-		}
-		scores = make([]int64, len(names))
-		for i, e := range s.evaluateAll(d, names) {
-			if e.unfit == nil {
-				scores[i] = e.score
-			} else {
-				scores[i] = -1
-			}
+	scores := s.priorities(args.Pod.UID, names, func() (*corev1.Pod, error) { return args.Pod, nil })
+	for i, name := range names {
+		if scores[i] > 0 {
+			list = append(list, extenderv1.HostPriority{Host: name, Score: int64(scores[i])})
 		}
 	}
-	spreadOver(list, scores)
 	return &list
 }
 
-// spreadOver maps the policy's 0..100 scores onto the extender's 0..10 so
-// that the best node of this call gets 10 and the worst 0. Scaling by a
-// fixed 10/100 would fold nodes that differ by a few percent (most nodes,
-// for a small pod) into one score, and kube-scheduler could not tell them
-// apart. Nodes that do not fit (negative) get 0.
-func spreadOver(list extenderv1.HostPriorityList, scores []int64) {
-	lo, hi := int64(101), int64(-1)
+// AppendPrioritize appends prioritize's answer for the pod with uid on the
+// named nodes to dst as JSON (a HostPriorityList). The pod itself is only
+// needed when filter left no scores for it; pod decodes it then.
+func (s *Scheduler) AppendPrioritize(dst []byte, uid types.UID, names []string, pod func() (*corev1.Pod, error)) []byte {
+	return appendPriorities(dst, names, s.priorities(uid, names, pod))
+}
+
+// priorities returns each node's score on the extender's scale: from the
+// scores filter computed for this pod where it has them, else by judging
+// the pod on every node again. A node the pod does not fit on scores 0,
+// as does every node when the pod is not ours or cannot be read.
+func (s *Scheduler) priorities(uid types.UID, names []string, pod func() (*corev1.Pod, error)) []int8 {
+	scores, ok := s.scores.take(uid, names, s.now())
+	if !ok {
+		scores = make([]int8, len(names))
+		p, err := pod()
+		if err != nil {
+			return scores
+		}
+		d, err := s.parse(p, s.settings.Current())
+		if err != nil || d == nil {
+			return scores
+		}
+		evals := s.evaluateAll(d, names)
+		for i := range names {
+			if e := &(*evals)[i]; e.unfit == nil {
+				scores[i] = e.score
+			} else {
+				scores[i] = unfit
+			}
+		}
+		putEvals(evals)
+	}
+	spreadOver(scores)
+	return scores
+}
+
+// spreadOver maps the policy's 0..100 scores onto the extender's 0..10 in
+// place, so that the best node of this call gets 10 and the worst 0. Scaling
+// by a fixed 10/100 would fold nodes that differ by a few percent (most
+// nodes, for a small pod) into one score, and kube-scheduler could not tell
+// them apart. When every node scores the same the extender has no
+// preference and all get 0, as do the nodes that do not fit.
+func spreadOver(scores []int8) {
+	lo, hi := int8(policyMax+1), int8(unfit)
 	for _, v := range scores {
 		if v >= 0 {
 			lo, hi = min(lo, v), max(hi, v)
 		}
 	}
 	for i, v := range scores {
-		switch {
-		case v < 0:
-			list[i].Score = 0
-		case hi == lo:
-			list[i].Score = extenderv1.MaxExtenderPriority
-		default:
-			list[i].Score = (v - lo) * extenderv1.MaxExtenderPriority / (hi - lo)
+		if v < 0 || hi == lo {
+			scores[i] = 0
+			continue
 		}
+		scores[i] = int8(int64(v-lo) * extenderv1.MaxExtenderPriority / int64(hi-lo))
 	}
 }

@@ -41,9 +41,11 @@ func TestHTTPVerbs(t *testing.T) {
 	require.Equal(t, []string{"node-a"}, *filter.NodeNames)
 	require.Contains(t, filter.FailedNodes["node-b"], "insufficient memory")
 
+	// A 1000 MiB pod leaves node-b (2048 MiB) fuller than node-a: binpack
+	// prefers it, and node-a, the worst, is left out at 0.
 	var prio extenderv1.HostPriorityList
-	require.Equal(t, http.StatusOK, post("/prioritize", args(pod, "node-a"), &prio))
-	require.Len(t, prio, 1)
+	require.Equal(t, http.StatusOK, post("/prioritize", args(gpuPod("q", 1000, 10, nil), "node-a", "node-b"), &prio))
+	require.Equal(t, extenderv1.HostPriorityList{{Host: "node-b", Score: 10}}, prio)
 
 	var bind extenderv1.ExtenderBindingResult
 	require.Equal(t, http.StatusOK, post("/bind", bindArgs(pod, "node-a"), &bind))

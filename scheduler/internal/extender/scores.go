@@ -22,47 +22,37 @@ type scoreCache struct {
 	pods map[types.UID]scored
 }
 
-// scored holds the nodes that passed filter and their scores, in filter's
-// order: kube-scheduler sends the same list back to prioritize, so a slice
-// serves without building a map of thousands of entries per pod.
+// scored holds filter's candidates, in the order sent, and their scores
+// (unfit where the pod does not fit).
 type scored struct {
 	at     time.Time
 	nodes  []string
-	scores []int64
+	scores []int8
 }
 
 // lookup returns the score of every name, or false if one is missing.
-func (s scored) lookup(names []string) ([]int64, bool) {
-	if len(names) == len(s.nodes) {
-		same := true
-		for i := range names {
-			if names[i] != s.nodes[i] {
-				same = false
-				break
-			}
-		}
-		if same {
-			return s.scores, true
-		}
-	}
-	pos := make(map[string]int, len(s.nodes))
-	for i, n := range s.nodes {
-		pos[n] = i
-	}
-	out := make([]int64, len(names))
+// kube-scheduler sends prioritize the nodes that passed filter in filter's
+// order (fewer, when another extender filtered after this one), so one
+// forward walk over the candidates finds them all.
+func (s scored) lookup(names []string) ([]int8, bool) {
+	out := make([]int8, len(names))
+	j := 0
 	for i, n := range names {
-		j, ok := pos[n]
-		if !ok {
+		for j < len(s.nodes) && s.nodes[j] != n {
+			j++
+		}
+		if j == len(s.nodes) {
 			return nil, false
 		}
 		out[i] = s.scores[j]
+		j++
 	}
 	return out, true
 }
 
 func newScoreCache() *scoreCache { return &scoreCache{pods: map[types.UID]scored{}} }
 
-func (c *scoreCache) put(uid types.UID, nodes []string, scores []int64, now time.Time) {
+func (c *scoreCache) put(uid types.UID, nodes []string, scores []int8, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.pods) >= scoreEntries {
@@ -80,7 +70,7 @@ func (c *scoreCache) put(uid types.UID, nodes []string, scores []int64, now time
 
 // take returns and forgets the pod's scores for names, if they are fresh
 // and cover every name.
-func (c *scoreCache) take(uid types.UID, names []string, now time.Time) ([]int64, bool) {
+func (c *scoreCache) take(uid types.UID, names []string, now time.Time) ([]int8, bool) {
 	c.mu.Lock()
 	v, ok := c.pods[uid]
 	delete(c.pods, uid)
