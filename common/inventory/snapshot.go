@@ -1,6 +1,8 @@
 package inventory
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/hami-project/hami/common/device"
@@ -45,6 +47,18 @@ func (idx *index) lookup(vendor, node string) (*Entry, bool) {
 type Snapshot struct {
 	idx *index
 	now time.Time
+}
+
+// SnapshotOf is a snapshot of fixed inventories, judged at now: what tools
+// and tests that hold inventories without a bucket use in place of a
+// Watcher's snapshot, with the same lookups.
+func SnapshotOf(now time.Time, invs ...*device.NodeInventory) Snapshot {
+	idx := &index{entries: make(map[string]*Entry, len(invs))}
+	for _, inv := range invs {
+		idx.entries[inv.Key()] = &Entry{Key: inv.Key(), Inventory: inv, ReceivedAt: now}
+	}
+	idx.keys = slices.Sorted(maps.Keys(idx.entries))
+	return Snapshot{idx: idx, now: now}
 }
 
 // Now is the instant staleness is judged at.

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/require"
 
+	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/device/devicetest"
 )
 
@@ -147,12 +148,12 @@ func BenchmarkSnapshotGet(b *testing.B) {
 func TestSnapshotGetAllocatesNothing(t *testing.T) {
 	long := "ip-10-0-112-34.eu-west-1.compute.internal"
 	longest := strings.Repeat("n", 200)
-	tr := newTestTracker(t)
+	var invs []*device.NodeInventory
 	for _, node := range []string{"a", long, longest} {
-		tr.put(entry(node, t0, true), t0)
+		invs = append(invs, entry(node, t0, true).Inventory)
 	}
-	idx, _ := tr.commit(&index{})
-	snap := Snapshot{idx: idx, now: t0}
+	snap := SnapshotOf(t0, invs...)
+	require.Equal(t, 3, snap.Len())
 	for _, node := range []string{"a", long, longest} {
 		inv, ok := snap.Get("nvidia", node)
 		require.True(t, ok, node)

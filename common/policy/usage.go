@@ -94,21 +94,25 @@ func sliceMask(start, size int32) uint64 {
 // once extra memory and cores are booked: the mean of the memory and compute
 // shares, in [0, 1].
 func utilizationWith(inv *device.NodeInventory, u NodeUsage, extraMem int64, extraCores int32) float64 {
-	memUsed, coreUsed := float64(extraMem), float64(extraCores)
-	var memCap, coreCap float64
+	// Integer sums, and the usage read in place: filter scores every node
+	// of the cluster for every pod, and copying each DeviceUsage out and
+	// converting per device showed as a tenth of its time.
+	memUsed, coreUsed := extraMem, int64(extraCores)
+	var memCap, coreCap int64
 	for i := range inv.Devices {
 		d := &inv.Devices[i]
 		if !d.Healthy {
 			continue
 		}
-		du := u.At(i)
-		memUsed += float64(du.MemoryMiB)
-		memCap += float64(d.MemoryCapacityMiB(inv.Scaling))
-		coreUsed += float64(du.Cores)
-		coreCap += float64(d.CoreCapacity(inv.Scaling))
+		if i < len(u) {
+			memUsed += u[i].MemoryMiB
+			coreUsed += int64(u[i].Cores)
+		}
+		memCap += d.MemoryCapacityMiB(inv.Scaling)
+		coreCap += int64(d.CoreCapacity(inv.Scaling))
 	}
 	if memCap == 0 || coreCap == 0 {
 		return 0
 	}
-	return (min(memUsed/memCap, 1) + min(coreUsed/coreCap, 1)) / 2
+	return (min(float64(memUsed)/float64(memCap), 1) + min(float64(coreUsed)/float64(coreCap), 1)) / 2
 }

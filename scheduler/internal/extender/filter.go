@@ -70,7 +70,8 @@ func (s *Scheduler) filter(ctx context.Context, pod *corev1.Pod, names []string,
 // prioritize call.
 func (s *Scheduler) place(ctx context.Context, d *demand, names []string, out filterSink) {
 	evals := s.evaluateAll(d, names)
-	scores := make([]int8, len(names))
+	buf := getScores(len(names))
+	scores := *buf
 	fit, example := 0, ""
 	for i, name := range names {
 		e := &(*evals)[i]
@@ -89,7 +90,9 @@ func (s *Scheduler) place(ctx context.Context, d *demand, names []string, out fi
 	}
 	putEvals(evals)
 	if fit > 1 { // kube-scheduler asks for priorities only to choose
-		s.scores.put(d.pod.UID, names, scores, s.now())
+		s.scores.put(d.pod.UID, names, buf, s.now())
+	} else {
+		putScores(buf)
 	}
 	if fit == 0 {
 		s.metrics.decision("filter", "unschedulable", "")
@@ -153,10 +156,11 @@ func (s *Scheduler) Prioritize(_ context.Context, args *extenderv1.ExtenderArgs)
 	names := nodeNames(args)
 	scores := s.priorities(args.Pod.UID, names, func() (*corev1.Pod, error) { return args.Pod, nil })
 	for i, name := range names {
-		if scores[i] > 0 {
-			list = append(list, extenderv1.HostPriority{Host: name, Score: int64(scores[i])})
+		if v := (*scores)[i]; v > 0 {
+			list = append(list, extenderv1.HostPriority{Host: name, Score: int64(v)})
 		}
 	}
+	putScores(scores)
 	return &list
 }
 
@@ -164,37 +168,49 @@ func (s *Scheduler) Prioritize(_ context.Context, args *extenderv1.ExtenderArgs)
 // named nodes to dst as JSON (a HostPriorityList). The pod itself is only
 // needed when filter left no scores for it; pod decodes it then.
 func (s *Scheduler) AppendPrioritize(dst []byte, uid types.UID, names []string, pod func() (*corev1.Pod, error)) []byte {
-	return appendPriorities(dst, names, s.priorities(uid, names, pod))
+	scores := s.priorities(uid, names, pod)
+	dst = appendPriorities(dst, names, *scores)
+	putScores(scores)
+	return dst
 }
 
-// priorities returns each node's score on the extender's scale: from the
-// scores filter computed for this pod where it has them, else by judging
-// the pod on every node again. A node the pod does not fit on scores 0,
-// as does every node when the pod is not ours or cannot be read.
-func (s *Scheduler) priorities(uid types.UID, names []string, pod func() (*corev1.Pod, error)) []int8 {
+// priorities returns each node's score on the extender's scale, in a
+// buffer the caller hands back with putScores: from the scores filter
+// computed for this pod where it has them, else by judging the pod on every
+// node again. A node the pod does not fit on scores 0, as does every node
+// when the pod is not ours or cannot be read.
+func (s *Scheduler) priorities(uid types.UID, names []string, pod func() (*corev1.Pod, error)) *[]int8 {
 	scores, ok := s.scores.take(uid, names, s.now())
 	if !ok {
-		scores = make([]int8, len(names))
-		p, err := pod()
-		if err != nil {
-			return scores
-		}
-		d, err := s.parse(p, s.settings.Current())
-		if err != nil || d == nil {
-			return scores
-		}
-		evals := s.evaluateAll(d, names)
-		for i := range names {
-			if e := &(*evals)[i]; e.unfit == nil {
-				scores[i] = e.score
-			} else {
-				scores[i] = unfit
-			}
-		}
-		putEvals(evals)
+		scores = getScores(len(names))
+		s.judge(names, pod, *scores)
 	}
-	spreadOver(scores)
+	spreadOver(*scores)
 	return scores
+}
+
+// judge fills scores with the policy's score of the pod on each node,
+// unfit where it does not fit; all unfit when the pod cannot be read or is
+// not ours.
+func (s *Scheduler) judge(names []string, pod func() (*corev1.Pod, error), scores []int8) {
+	for i := range scores {
+		scores[i] = unfit
+	}
+	p, err := pod()
+	if err != nil {
+		return
+	}
+	d, err := s.parse(p, s.settings.Current())
+	if err != nil || d == nil {
+		return
+	}
+	evals := s.evaluateAll(d, names)
+	for i := range names {
+		if e := &(*evals)[i]; e.unfit == nil {
+			scores[i] = e.score
+		}
+	}
+	putEvals(evals)
 }
 
 // spreadOver maps the policy's 0..100 scores onto the extender's 0..10 in

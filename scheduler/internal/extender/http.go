@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/rs/zerolog"
 	corev1 "k8s.io/api/core/v1"
@@ -135,8 +136,11 @@ func writeJSON(ctx context.Context, w http.ResponseWriter, v any) {
 	writeBytes(ctx, w, b)
 }
 
+// writeBytes sends b whole, with its length: no chunked encoding for the
+// client to take apart.
 func writeBytes(ctx context.Context, w http.ResponseWriter, b []byte) {
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	if _, err := w.Write(b); err != nil {
 		zerolog.Ctx(ctx).Warn().Err(err).Msg("write extender answer")
 	}
