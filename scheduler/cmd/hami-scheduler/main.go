@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"sync/atomic"
@@ -18,6 +19,8 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	corelisters "k8s.io/client-go/listers/core/v1"
@@ -111,7 +114,11 @@ func run(ctx context.Context, cfg *Config) error {
 		log.Info().Str("url", "http://"+cfg.UIAddr+"/").Msg("web view of the fleet")
 	}
 	log.Info().Str("addr", cfg.Addr).Bool("leaderElect", cfg.LeaderElect).Msg("serving the extender")
-	return serve(ctx, cfg.Addr, extender.Handler(ctx, sched, ready, metrics.Handler(reg)))
+	h := extender.Handler(ctx, sched, ready, metrics.Handler(reg))
+	if cfg.Profiling {
+		h = withProfiling(h)
+	}
+	return serve(ctx, cfg.Addr, h)
 }
 
 func kubeClient(cfg *Config) (kubernetes.Interface, error) {
@@ -127,6 +134,10 @@ func kubeClient(cfg *Config) (kubernetes.Interface, error) {
 		return nil, fmt.Errorf("kubernetes client config (--kubeconfig %q): %w", kubeconfig, err)
 	}
 	rc.QPS, rc.Burst = float32(cfg.KubeQPS), cfg.KubeBurst
+	// Protobuf, as kube-scheduler itself talks: every pod event of the
+	// informer costs the API server and this process a fraction of JSON.
+	rc.ContentType = runtime.ContentTypeProtobuf
+	rc.AcceptContentTypes = runtime.ContentTypeProtobuf + "," + runtime.ContentTypeJSON
 	return kubernetes.NewForConfig(rc)
 }
 
@@ -160,7 +171,7 @@ func startWatcher(ctx context.Context, nc *nats.Conn, cfg *Config, reg prometheu
 }
 
 func startPodInformer(ctx context.Context, client kubernetes.Interface, index *usage.Index) (func() bool, corelisters.PodLister) {
-	factory := informers.NewSharedInformerFactory(client, 0)
+	factory := informers.NewSharedInformerFactoryWithOptions(client, 0, informers.WithTransform(dropManagedFields))
 	inf := factory.Core().V1().Pods()
 	watch := kube.NewPodWatch(index, time.Now, zerolog.Ctx(ctx).With().Str("component", "pods").Logger())
 	if _, err := inf.Informer().AddEventHandler(watch.Handler()); err != nil {
@@ -168,6 +179,27 @@ func startPodInformer(ctx context.Context, client kubernetes.Interface, index *u
 	}
 	factory.Start(ctx.Done())
 	return inf.Informer().HasSynced, inf.Lister()
+}
+
+// withProfiling adds Go's pprof endpoints under /debug/pprof/ to h.
+func withProfiling(h http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", h)
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
+}
+
+// dropManagedFields keeps the informer's cache of every pod in the cluster
+// free of the field ownership records, which nothing here reads.
+func dropManagedFields(obj any) (any, error) {
+	if m, ok := obj.(metav1.Object); ok {
+		m.SetManagedFields(nil)
+	}
+	return obj, nil
 }
 
 func serve(ctx context.Context, addr string, h http.Handler) error {

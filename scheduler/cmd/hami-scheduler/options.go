@@ -18,8 +18,8 @@ type Config struct {
 	Addr       string
 	UIAddr     string
 	Kubeconfig string
-	// KubeQPS and KubeBurst bound the API client: binding writes twice per
-	// pod (the allocation, then the binding), so they cap pods per second.
+	// KubeQPS and KubeBurst bound the API client: binding writes once per
+	// pod (the Binding carries the allocation), so they cap pods per second.
 	KubeQPS    float64
 	KubeBurst  int
 	ConfigFile string
@@ -30,6 +30,9 @@ type Config struct {
 	NATSPort     int
 	NATSStoreDir string
 	Bucket       string
+
+	// Profiling serves Go's pprof endpoints under /debug/pprof/ on Addr.
+	Profiling bool
 
 	LeaderElect    bool
 	LeaseNamespace string
@@ -46,7 +49,7 @@ func parseFlags(args []string, stderr io.Writer) (*Config, error) {
 	fs.StringVar(&c.Addr, "addr", ":8888", "listen address of the extender, health and metrics endpoints")
 	fs.StringVar(&c.UIAddr, "ui-addr", "", "listen address of the web view of the fleet; empty turns it off")
 	fs.StringVar(&c.Kubeconfig, "kubeconfig", "", "kubeconfig file; empty means in-cluster")
-	fs.Float64Var(&c.KubeQPS, "kube-api-qps", 1000, "API requests per second; each bound pod takes two")
+	fs.Float64Var(&c.KubeQPS, "kube-api-qps", 1000, "API requests per second; each bound pod takes one")
 	fs.IntVar(&c.KubeBurst, "kube-api-burst", 2000, "API requests allowed in a burst above --kube-api-qps")
 	fs.StringVar(&c.ConfigFile, "config", "", "config.hami.io/v1 document; empty means the defaults")
 	fs.DurationVar(&c.Reload, "config-reload", 5*time.Second, "how often to check the config file for changes")
@@ -55,6 +58,7 @@ func parseFlags(args []string, stderr io.Writer) (*Config, error) {
 	fs.IntVar(&c.NATSPort, "nats-port", 4222, "listen port of the embedded NATS server (-1: any free port)")
 	fs.StringVar(&c.NATSStoreDir, "nats-store-dir", "/var/lib/hami/nats", "JetStream store of the embedded NATS server")
 	fs.StringVar(&c.Bucket, "bucket", inventory.DefaultBucket, "JetStream key-value bucket of the inventories")
+	fs.BoolVar(&c.Profiling, "profiling", false, "serve pprof profiles under /debug/pprof/ on --addr")
 	fs.BoolVar(&c.LeaderElect, "leader-elect", true, "elect a leader through a Lease; only the leader binds")
 	fs.StringVar(&c.LeaseNamespace, "lease-namespace", "kube-system", "namespace of the leader Lease")
 	fs.StringVar(&c.LeaseName, "lease-name", "hami-scheduler", "name of the leader Lease")
