@@ -135,10 +135,19 @@ func TestMalformedValuesAreSkipped(t *testing.T) {
 		"invalid":        encode(t, invalid),
 		"another node's": encode(t, node("node-b")),
 	}
+	rejected := 0
 	for name, body := range bad {
 		// All under node-a's key: the valid entry there must survive them.
+		// One at a time: a watch may pass over a revision of a key that is
+		// already overwritten.
 		_, err := kv.Put(ctx, "nvidia.node-a", body)
 		require.NoError(t, err, name)
+		rejected++
+		deadline := time.Now().Add(5 * time.Second)
+		for metricValue(t, reg, "hami_inventory_rejected_total") != float64(rejected) {
+			require.True(t, time.Now().Before(deadline), "%s: not rejected", name)
+			time.Sleep(10 * time.Millisecond)
+		}
 	}
 	require.NoError(t, newPublisher(t, js).Publish(ctx, node("node-c")))
 	waitEvent(t, sub, is(inventory.EventPut, "nvidia.node-c"))
