@@ -1,6 +1,8 @@
 package policy_test
 
 import (
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -115,5 +117,63 @@ func TestEvaluateAgreesWithFitPodAndScore(t *testing.T) {
 				require.Equal(t, policy.Score(node, p, pol), score)
 			})
 		}
+	}
+}
+
+// Evaluate takes short cuts that FitPod followed by Score does not (no
+// placement is built, and where every device would take the same share the
+// first device that fits answers). On thousands of random nodes and
+// requests both must give the same verdict, reasons and score.
+func TestEvaluateAgreesWithFitPodAndScoreOnRandomNodes(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(2026, 11))
+	pick := func(n int) int { return rng.IntN(n) }
+	modeSets := [][]string{
+		{device.ModeHAMiCore, device.ModeExclusive}, {device.ModeHAMiCore}, {device.ModeExclusive}, {},
+	}
+	for n := range 20000 {
+		inv := devicetest.Node("n", 1+pick(8), 81920)
+		for i := range inv.Devices {
+			d := &inv.Devices[i]
+			d.Healthy = pick(10) > 0
+			d.SplitCount = int32(1 + pick(4))
+			d.MemoryMiB = []int64{24576, 40960, 81920}[pick(3)]
+			d.MemoryUnitMiB = []int64{0, 1, 256}[pick(3)]
+			d.Modes = slices.Clone(modeSets[pick(len(modeSets))])
+			if pick(4) == 0 {
+				d.MemoryMiB = 81920
+				devicetest.WithMIG(inv, i)
+			}
+		}
+		u := make(policy.NodeUsage, pick(len(inv.Devices)+1))
+		for i := range u {
+			switch pick(4) {
+			case 1, 2:
+				u[i] = policy.DeviceUsage{MemoryMiB: int64(pick(8)) * 10000, Cores: int32(pick(10)) * 10, Tenants: int32(1 + pick(3)), Mode: device.ModeHAMiCore}
+			case 3:
+				u[i] = policy.DeviceUsage{Tenants: 1, Exclusive: true, Mode: device.ModeExclusive}
+			}
+		}
+		req := request.Request{Vendor: "nvidia", Count: int32(1 + pick(2)), Cores: []int32{0, 10, 30, 50, 100}[pick(5)]}
+		if pick(3) == 0 {
+			req.MemoryPercent = int32(10 * (1 + pick(10)))
+		} else {
+			req.MemoryMiB = []int64{1000, 3000, 9000, 20000, 50000}[pick(5)]
+		}
+		sel := request.Selection{Mode: []string{"", "", device.ModeHAMiCore, device.ModeExclusive, device.ModeMIG}[pick(5)]}
+		pod := &request.Pod{Containers: []request.Container{{Name: "a", Requests: []request.Request{req}}},
+			Selection: map[string]request.Selection{"nvidia": sel}}
+		node := policy.Node{{Inventory: inv, Usage: u}}
+		devicePolicy := []string{policy.Binpack, policy.Spread, policy.TopologyAware}[pick(3)]
+		nodePolicy := []string{policy.Binpack, policy.Spread}[pick(2)]
+
+		score, unfit := policy.Evaluate(node, pod, devicePolicy, nodePolicy)
+		p, want := policy.FitPod(node, pod, devicePolicy)
+		if want != nil {
+			require.Equal(t, want, unfit, "case %d", n)
+			continue
+		}
+		require.Nil(t, unfit, "case %d", n)
+		require.Equal(t, policy.Score(node, p, nodePolicy), score, "case %d", n)
 	}
 }

@@ -3,6 +3,7 @@ package policy
 import (
 	"slices"
 
+	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/request"
 )
 
@@ -49,6 +50,12 @@ func Evaluate(node Node, pod *request.Pod, devicePolicy, nodePolicy string) (int
 		}
 		req := Request{Request: *r, Selection: pod.Selection[r.Vendor], Policy: devicePolicy}
 		if single(&req) {
+			// The score needs the share the pod takes, not which device
+			// takes it: where every device would take the same share, the
+			// first that fits answers, and the others need no check.
+			if mem, cores, same := sameShare(v.Inventory, &req); same && anyFits(v.Inventory, v.Usage, &req) {
+				return scoreOf(utilizationWith(v.Inventory, v.Usage, mem, cores), nodePolicy), nil
+			}
 			c, unfit := fitOne(v.Inventory, v.Usage, &req)
 			if unfit != nil {
 				return 0, unfit
@@ -61,6 +68,43 @@ func Evaluate(node Node, pod *request.Pod, devicePolicy, nodePolicy string) (int
 		return 0, unfit
 	}
 	return Score(node, p, nodePolicy), nil
+}
+
+// sameShare reports whether req would take the same memory and cores on
+// every device of inv that can take it, and that share: fixed memory and
+// under 100% of the cores, in hami-core mode, on devices that all round
+// memory to the same unit. Anything else (a percentage of each device's
+// memory, a whole device, a MIG profile) depends on the device.
+func sameShare(inv *device.NodeInventory, req *Request) (int64, int32, bool) {
+	if req.MemoryPercent > 0 || req.Cores >= 100 || len(inv.Devices) == 0 ||
+		(req.Selection.Mode != "" && req.Selection.Mode != device.ModeHAMiCore) {
+		return 0, 0, false
+	}
+	unit := max(inv.Devices[0].MemoryUnitMiB, 1)
+	for i := range inv.Devices {
+		d := &inv.Devices[i]
+		if max(d.MemoryUnitMiB, 1) != unit || !d.HasMode(device.ModeHAMiCore) {
+			return 0, 0, false
+		}
+	}
+	return memoryFor(&inv.Devices[0], req), req.Cores, true
+}
+
+// anyFits reports whether some device of inv takes req.
+func anyFits(inv *device.NodeInventory, u NodeUsage, req *Request) bool {
+	var c Choice
+	var why Reason
+	var idle DeviceUsage
+	for i := range inv.Devices {
+		du := &idle
+		if i < len(u) {
+			du = &u[i]
+		}
+		if check(inv, i, du, req, &c, &why) {
+			return true
+		}
+	}
+	return false
 }
 
 // share totals the memory and cores the placement takes of one vendor.
