@@ -151,6 +151,8 @@ void hami_config_load(struct hami_config *c, hami_getenv_fn env)
         LOG_ERROR("ignoring invalid HAMI_CONTEXT_OVERHEAD=%s", s);
         c->context_overhead = 0;
     }
+#ifdef HAMI_TEST_HOOKS
     s = env("HAMI_TEST_LOCK_HOLD_MS");
     c->test_lock_hold_ms = s ? atoi(s) : 0;
+#endif
 }

@@ -24,7 +24,9 @@ struct hami_config {
     enum hami_policy policy;
     char region_path[4096];
     uint64_t context_overhead; /* bytes charged once per device a process uses */
-    int test_lock_hold_ms;     /* test hook: sleep inside the region lock while allocating */
+#ifdef HAMI_TEST_HOOKS
+    int test_lock_hold_ms; /* sleep inside the region lock while allocating (test builds only) */
+#endif
 };
 
 /* One entry of CUDA_VISIBLE_DEVICES: a container index or a UUID (prefix). */

@@ -209,7 +209,9 @@ int hami_region_open(struct hami_region_handle *h, const struct hami_config *cfg
     memset(h, 0, sizeof *h);
     h->slot = -1;
     h->fd = -1;
+#ifdef HAMI_TEST_HOOKS
     h->hold_ms = cfg->test_lock_hold_ms;
+#endif
     if (open_shared(h, cfg) == 0)
         return 0;
     LOG_WARN("using a private accounting region: limits hold per process only");
@@ -249,8 +251,10 @@ int hami_region_reserve(struct hami_region_handle *h, int dev, uint64_t bytes)
     struct hami_slot *s = &r->slots[h->slot];
     s->used[dev] += bytes;
     s->devices |= 1u << dev;
+#ifdef HAMI_TEST_HOOKS
     if (h->hold_ms > 0)
-        usleep((useconds_t)h->hold_ms * 1000u); /* test hook: die here and totals are stale */
+        usleep((useconds_t)h->hold_ms * 1000u); /* die here and the totals are stale */
+#endif
     atomic_fetch_add(&r->used_total[dev], bytes);
     region_unlock(h);
     return 0;

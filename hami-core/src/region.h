@@ -59,7 +59,9 @@ struct hami_region_handle {
     int shared;          /* 1 when mapped from the file */
     pthread_mutex_t mu;  /* guards slot (process-local) */
     int slot;            /* this process's slot, -1 until claimed; reset in fork children */
-    int hold_ms;         /* test hook: pause inside the lock while reserving */
+#ifdef HAMI_TEST_HOOKS
+    int hold_ms;         /* pause inside the lock while reserving (test builds only) */
+#endif
 };
 
 int hami_region_open(struct hami_region_handle *h, const struct hami_config *cfg);

@@ -27,6 +27,12 @@ else
     tally exports 1 "FAIL exports: $out"
 fi
 
+if grep -q HAMI_TEST_ "$build/libvgpu.so"; then
+    tally hooks 1 "FAIL hooks: the shipped library reads a HAMI_TEST_ variable"
+else
+    tally hooks 0 "PASS hooks: the shipped library has no test hooks"
+fi
+
 out=$("$build/test/test_units" 2>&1); tally test_units $? "$out"
 for t in test_memory test_devmap test_multiproc test_resolve test_compute; do
     out=$(LD_PRELOAD="$preload" "$build/test/$t" 2>&1)
