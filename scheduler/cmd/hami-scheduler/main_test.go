@@ -1,6 +1,7 @@
 package main
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -36,4 +37,28 @@ func TestInformerCacheDropsManagedFields(t *testing.T) {
 	other, err := dropManagedFields("not an object")
 	require.NoError(t, err)
 	require.Equal(t, "not an object", other)
+}
+
+func TestParseFlagsNATSSecurity(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		args []string
+		err  string
+	}{
+		"embedded server":   {args: nil},
+		"secured server":    {args: []string{"--nats-url", "tls://nats:4222", "--nats-user", "s", "--nats-password-file", "/dev/null"}},
+		"embedded with TLS": {args: []string{"--nats-user", "s", "--nats-password-file", "/dev/null"}, err: "need --nats-url"},
+		"key without cert":  {args: []string{"--nats-url", "tls://nats:4222", "--nats-key", "k.pem"}, err: "--nats-cert and --nats-key"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			_, err := parseFlags(tc.args, io.Discard)
+			if tc.err != "" {
+				require.ErrorContains(t, err, tc.err)
+				return
+			}
+			require.NoError(t, err)
+		})
+	}
 }

@@ -28,13 +28,18 @@ func connectNATS(ctx context.Context, c *Config) (*nats.Conn, func(), error) {
 		stopServer = func() { srv.Shutdown(); srv.WaitForShutdown() }
 		log.Info().Str("url", url).Msg("embedded NATS server started; point plugins' --nats-url here")
 	}
-	nc, err := nats.Connect(url,
+	opts, err := c.NATS.Options()
+	if err != nil {
+		stopServer()
+		return nil, nil, err
+	}
+	nc, err := nats.Connect(url, append(opts,
 		nats.Name("hami-scheduler"),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(500*time.Millisecond),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) { log.Warn().Err(err).Msg("NATS disconnected") }),
 		nats.ReconnectHandler(func(nc *nats.Conn) { log.Info().Str("url", nc.ConnectedUrl()).Msg("NATS reconnected") }),
-	)
+	)...)
 	if err != nil {
 		stopServer()
 		return nil, nil, fmt.Errorf("connect NATS %s: %w", url, err)

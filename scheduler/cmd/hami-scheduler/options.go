@@ -10,6 +10,7 @@ import (
 
 	"github.com/hami-project/hami/common/inventory"
 	"github.com/hami-project/hami/common/logging"
+	"github.com/hami-project/hami/common/natsclient"
 )
 
 // Config is everything the scheduler is started with: flags, then the
@@ -26,6 +27,7 @@ type Config struct {
 	Reload     time.Duration
 
 	NATSURL      string
+	NATS         natsclient.Flags
 	NATSHost     string
 	NATSPort     int
 	NATSStoreDir string
@@ -54,6 +56,7 @@ func parseFlags(args []string, stderr io.Writer) (*Config, error) {
 	fs.StringVar(&c.ConfigFile, "config", "", "config.hami.io/v1 document; empty means the defaults")
 	fs.DurationVar(&c.Reload, "config-reload", 5*time.Second, "how often to check the config file for changes")
 	fs.StringVar(&c.NATSURL, "nats-url", "", "NATS server URL; empty starts an embedded server")
+	c.NATS.Register(fs)
 	fs.StringVar(&c.NATSHost, "nats-host", "127.0.0.1", "listen host of the embedded NATS server")
 	fs.IntVar(&c.NATSPort, "nats-port", 4222, "listen port of the embedded NATS server (-1: any free port)")
 	fs.StringVar(&c.NATSStoreDir, "nats-store-dir", "/var/lib/hami/nats", "JetStream store of the embedded NATS server")
@@ -87,6 +90,9 @@ func (c *Config) complete() error {
 	}
 	if c.Reload <= 0 {
 		return errors.New("--config-reload: must be positive, e.g. 5s")
+	}
+	if err := c.NATS.Check(c.NATSURL); err != nil {
+		return fmt.Errorf("%w (the embedded server listens on loopback and takes neither)", err)
 	}
 	if c.NATSURL == "" && c.NATSStoreDir == "" {
 		return errors.New("--nats-store-dir: required for the embedded NATS server (or give --nats-url)")

@@ -25,7 +25,12 @@ func startFleet(ctx context.Context, cfg Config, reg prometheus.Registerer, read
 		logging.From(ctx).Warn().Msg("no --nats-url: the memory ceiling and model checks are off")
 		return nil, nil
 	}
-	nc, err := nats.Connect(cfg.NATSURL, nats.Name("hami-webhook"), nats.MaxReconnects(-1), nats.RetryOnFailedConnect(true))
+	opts, err := cfg.NATS.Options()
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts, nats.Name("hami-webhook"), nats.MaxReconnects(-1), nats.RetryOnFailedConnect(true))
+	nc, err := nats.Connect(cfg.NATSURL, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("--nats-url: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/hami-project/hami/common/inventory"
 	"github.com/hami-project/hami/common/logging"
+	"github.com/hami-project/hami/common/natsclient"
 	"github.com/hami-project/hami/webhook/admission"
 )
 
@@ -42,6 +43,7 @@ type Config struct {
 	IgnoredNamespaces []string
 
 	NATSURL              string
+	NATS                 natsclient.Flags
 	NATSBucket           string
 	InventorySyncTimeout time.Duration
 
@@ -69,6 +71,7 @@ func parseFlags(args []string) (Config, error) {
 	fs.StringVar(&allowed, "allowed-schedulers", "", "comma list of schedulers a pod may name and keep")
 	fs.StringVar(&ignored, "ignored-namespaces", strings.Join(admission.DefaultIgnoredNamespaces(), ","), "comma list of namespaces whose pods pass untouched")
 	fs.StringVar(&c.NATSURL, "nats-url", "", "NATS server of the inventory bucket; without it the memory and model checks are skipped")
+	c.NATS.Register(fs)
 	fs.StringVar(&c.NATSBucket, "nats-bucket", inventory.DefaultBucket, "inventory key-value bucket")
 	fs.DurationVar(&c.InventorySyncTimeout, "inventory-sync-timeout", 30*time.Second, "how long /readyz waits for the first inventory sync before reporting ready anyway")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", 10*time.Second, "time given to admissions in flight at shutdown")
@@ -94,6 +97,9 @@ func (c Config) validate() error {
 	}
 	if c.SchedulerName == "" {
 		errs = append(errs, errors.New("--scheduler-name is empty"))
+	}
+	if err := c.NATS.Check(c.NATSURL); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

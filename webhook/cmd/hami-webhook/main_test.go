@@ -33,6 +33,19 @@ func TestParseFlags(t *testing.T) {
 		"both kinds":           {args: []string{"--self-signed", "--tls-cert-file", "c"}, wantErr: "exclude each other"},
 		"self-signed no hosts": {args: []string{"--self-signed", "--cert-hosts", ""}, wantErr: "--self-signed needs --cert-hosts"},
 		"empty scheduler":      {args: []string{"--self-signed", "--scheduler-name", ""}, wantErr: "--scheduler-name is empty"},
+		"nats cert without key": {
+			args: []string{"--self-signed", "--nats-url", "tls://nats:4222", "--nats-cert", "c.pem"}, wantErr: "--nats-cert and --nats-key",
+		},
+		"nats credentials without url": {
+			args: []string{"--self-signed", "--nats-user", "w", "--nats-password-file", "/dev/null"}, wantErr: "need --nats-url",
+		},
+		"nats url with a user": {
+			args: []string{"--self-signed", "--nats-url", "nats://nats:4222", "--nats-user", "w", "--nats-password-file", "/dev/null"},
+			check: func(t *testing.T, c Config) {
+				require.Equal(t, "w", c.NATS.User)
+				require.True(t, c.NATS.Authenticated())
+			},
+		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hami-project/hami/common/natsclient"
 	"github.com/hami-project/hami/vendors/nvidia/internal/fake"
 	"github.com/hami-project/hami/vendors/nvidia/internal/health"
 )
@@ -24,8 +25,7 @@ type Config struct {
 	ConfigFile     string
 	Kubeconfig     string
 	NATSURL        string
-	NATSUser       string
-	NATSPassword   string // a file holding the password
+	NATS           natsclient.Flags
 	PluginDir      string
 	Endpoint       string
 	StateDir       string
@@ -51,8 +51,7 @@ func ParseFlags(args []string) (Config, error) {
 	fs.StringVar(&c.ConfigFile, "config", "", "HAMi config document (defaults when empty)")
 	fs.StringVar(&c.Kubeconfig, "kubeconfig", os.Getenv("KUBECONFIG"), "kubeconfig (default $KUBECONFIG; in-cluster when empty)")
 	fs.StringVar(&c.NATSURL, "nats-url", "", "NATS server for the inventory (nothing published when empty)")
-	fs.StringVar(&c.NATSUser, "nats-user", "", "NATS user (its permissions allow writing only this node's keys)")
-	fs.StringVar(&c.NATSPassword, "nats-password-file", "", "file holding the NATS user's password")
+	c.NATS.Register(fs)
 	fs.StringVar(&c.PluginDir, "device-plugin-dir", "/var/lib/kubelet/device-plugins", "kubelet's device-plugin directory (holds kubelet.sock)")
 	fs.StringVar(&c.PluginDir, "kubelet-dir", "/var/lib/kubelet/device-plugins", "alias of --device-plugin-dir")
 	fs.StringVar(&c.Endpoint, "endpoint", "hami-nvidia.sock", "socket file name in the device-plugin directory")
@@ -94,6 +93,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ReconcileEvery <= 0 {
 		errs = append(errs, errors.New("--reconcile must be positive"))
+	}
+	if err := c.NATS.Check(c.NATSURL); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

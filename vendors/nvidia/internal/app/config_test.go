@@ -23,6 +23,13 @@ func TestParseFlags(t *testing.T) {
 		"bad xid":           {args: []string{"--node", "n1", "--ignored-xids", "x"}, err: "--ignored-xids"},
 		"heartbeat vs ttl":  {args: []string{"--node", "n1", "--heartbeat", "1m", "--inventory-ttl", "30s"}, err: "--heartbeat"},
 		"unknown fake file": {args: []string{"--node", "n1", "--fake", "/nonexistent.yaml"}},
+		"nats user without password": {
+			args: []string{"--node", "n1", "--nats-url", "nats://nats:4222", "--nats-user", "n1"}, err: "--nats-password-file",
+		},
+		"nats TLS without url": {args: []string{"--node", "n1", "--nats-ca", "/dev/null"}, err: "--nats-ca"},
+		"nats credentials without url": {
+			args: []string{"--node", "n1", "--nats-user", "n1", "--nats-password-file", "/dev/null"}, err: "need --nats-url",
+		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/NVIDIA/go-nvml/pkg/nvml"
-	"github.com/nats-io/nats.go"
 	"github.com/rs/zerolog"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -192,14 +189,12 @@ func (p *parts) reconcileMIG(ctx context.Context, every time.Duration) {
 }
 
 func publish(ctx context.Context, c Config, spec node.Spec, gpus []discovery.GPU, tr *health.Tracker, changes <-chan struct{}) error {
-	var opts []nats.Option
+	opts, err := c.NATS.Options()
+	if err != nil {
+		return err
+	}
 	invOpts := []inventory.Option{inventory.WithHeartbeat(c.Heartbeat)}
-	if c.NATSUser != "" {
-		pw, err := os.ReadFile(c.NATSPassword)
-		if err != nil {
-			return fmt.Errorf("nats password: %w", err)
-		}
-		opts = append(opts, nats.UserInfo(c.NATSUser, strings.TrimSpace(string(pw))))
+	if c.NATS.Authenticated() {
 		// A node's credentials cannot create the bucket: the scheduler does.
 		invOpts = append(invOpts, inventory.WithCreateBucket(false))
 	}
