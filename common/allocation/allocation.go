@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/hami-project/hami/common/codec"
+	"github.com/hami-project/hami/common/device"
 )
 
 // Annotations on the pod.
@@ -90,6 +91,14 @@ func Decode(value string) (*Allocation, error) {
 	}
 	if err := a.Validate(); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", Annotation, err)
+	}
+	// The scheduler keeps the allocation of every pod; its vendors and
+	// modes are compared against inventories on every filter.
+	for i := range a.Containers {
+		for j := range a.Containers[i].Devices {
+			d := &a.Containers[i].Devices[j]
+			d.Vendor, d.Mode = device.Canonical(d.Vendor), device.Canonical(d.Mode)
+		}
 	}
 	return a, nil
 }

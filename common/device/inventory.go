@@ -1,6 +1,9 @@
 package device
 
-import "time"
+import (
+	"time"
+	"unique"
+)
 
 // Schema identifiers of the inventory document.
 const (
@@ -17,6 +20,27 @@ const (
 	// ModeTemplate is a vendor partition cut from fixed templates (Ascend vNPU).
 	ModeTemplate = "template"
 )
+
+// Canonical returns the one shared copy of a short string that decoded
+// documents repeat thousands of times (a mode, a vendor): the package's
+// constant for a known mode, else an interned copy. Placement compares
+// these for every device of every node; with every inventory pointing at
+// the same bytes, the comparisons stay in cache.
+func Canonical(s string) string {
+	switch s {
+	case ModeHAMiCore:
+		return ModeHAMiCore
+	case ModeMIG:
+		return ModeMIG
+	case ModeMPS:
+		return ModeMPS
+	case ModeExclusive:
+		return ModeExclusive
+	case ModeTemplate:
+		return ModeTemplate
+	}
+	return unique.Make(s).Value()
+}
 
 // NoNUMA marks a device whose NUMA node is unknown.
 const NoNUMA = -1

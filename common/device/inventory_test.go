@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 
@@ -130,4 +131,27 @@ func FuzzDecode(f *testing.F) {
 		_, err = device.Decode(again)
 		require.NoError(t, err, "a valid inventory must encode to a valid one")
 	})
+}
+
+// Decoded inventories share one copy of their vendor and modes: placement
+// compares them for every device of every node.
+func TestDecodeSharesVendorAndModes(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile("testdata/v1-dgxh100.json")
+	require.NoError(t, err)
+	a, err := device.Decode(data)
+	require.NoError(t, err)
+	b, err := device.Decode(data)
+	require.NoError(t, err)
+	require.Equal(t, a, b)
+	require.NotEmpty(t, a.Devices[0].Modes)
+	same := func(x, y string) bool { return unsafe.StringData(x) == unsafe.StringData(y) }
+	require.True(t, same(a.Vendor, b.Vendor), "vendor")
+	for i, d := range a.Devices {
+		for j, m := range d.Modes {
+			require.True(t, same(m, b.Devices[i].Modes[j]), "mode %s", m)
+		}
+	}
+	require.True(t, same(device.Canonical(strings.Clone(device.ModeMIG)), device.ModeMIG))
+	require.Equal(t, "custom-mode", device.Canonical(strings.Clone("custom-mode")))
 }

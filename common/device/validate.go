@@ -21,7 +21,22 @@ func Decode(data []byte) (*NodeInventory, error) {
 	if err := inv.Validate(); err != nil {
 		return nil, err
 	}
+	inv.canonicalize()
 	return inv, nil
+}
+
+// canonicalize points the inventory's vendor and modes at shared copies.
+func (inv *NodeInventory) canonicalize() {
+	inv.Vendor = Canonical(inv.Vendor)
+	for i := range inv.Devices {
+		d := &inv.Devices[i]
+		for j := range d.Modes {
+			d.Modes[j] = Canonical(d.Modes[j])
+		}
+		for j := range d.Profiles {
+			d.Profiles[j].Mode = Canonical(d.Profiles[j].Mode)
+		}
+	}
 }
 
 // Validate checks the inventory; the error lists every invalid field.

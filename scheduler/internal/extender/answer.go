@@ -108,15 +108,43 @@ func appendPriorities(dst []byte, names []string, scores []int8) []byte {
 	return append(dst, ']')
 }
 
+// plain marks the bytes a JSON string holds as they are: printable ASCII
+// other than the quote and the backslash.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // appendString appends s as a JSON string: quote, backslash and control
 // characters escaped, invalid UTF-8 replaced by U+FFFD, as encoding/json
-// writes it.
+// writes it. Node names and most reasons are plain ASCII, copied whole.
 func appendString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
+	i := 0
+	for i < len(s) && plain[s[i]] {
+		i++
+	}
 	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
+	if i == len(s) {
+		dst = append(dst, s...)
+		return append(dst, '"')
+	}
+	return appendEscaped(dst, s, i)
+}
+
+// appendEscaped writes s from its first byte that is not plain, at i,
+// after copying what precedes it; dst already has the opening quote.
+func appendEscaped(dst []byte, s string, i int) []byte {
+	const hex = "0123456789abcdef"
+	dst = append(dst, s[:i]...)
+	start := i
+	for i < len(s) {
 		c := s[i]
+		if plain[c] {
+			i++
+			continue
+		}
 		if c >= utf8.RuneSelf {
 			r, size := utf8.DecodeRuneInString(s[i:])
 			if r == utf8.RuneError && size == 1 {
@@ -125,10 +153,6 @@ func appendString(dst []byte, s string) []byte {
 				start = i + size
 			}
 			i += size
-			continue
-		}
-		if c >= 0x20 && c != '"' && c != '\\' {
-			i++
 			continue
 		}
 		dst = append(dst, s[start:i]...)

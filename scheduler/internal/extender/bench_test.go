@@ -3,6 +3,7 @@ package extender_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"slices"
@@ -30,7 +31,11 @@ func benchFleet(n int) (extender.Fleet, *usage.Index, []string) {
 	index := usage.NewIndex()
 	names := make([]string, n)
 	for i := range n {
-		inv := devicetest.Node(fmt.Sprintf("node-%d", i), 8, 81920)
+		// Decoded from the wire, as the watcher has them.
+		inv, err := device.Decode(must(json.Marshal(devicetest.Node(fmt.Sprintf("node-%d", i), 8, 81920))))
+		if err != nil {
+			panic(err)
+		}
 		invs = append(invs, inv)
 		names[i] = inv.Node
 		a := allocation.New(inv.Node)
@@ -45,6 +50,13 @@ func benchFleet(n int) (extender.Fleet, *usage.Index, []string) {
 		index.Set(&usage.Pod{UID: types.UID(fmt.Sprintf("busy-%d", i)), Namespace: "default", Name: fmt.Sprintf("busy-%d", i), Allocation: a})
 	}
 	return snapshotFleet{inventory.SnapshotOf(invs[0].PublishedAt, invs...)}, index, names
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 type snapshotFleet struct{ s inventory.Snapshot }
