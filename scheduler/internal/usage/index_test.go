@@ -106,3 +106,22 @@ func TestAllocationRoundTripsThroughChoices(t *testing.T) {
 	require.Equal(t, device.ModeMIG, u[0].Mode)
 	require.False(t, u[0].Exclusive)
 }
+
+// A node with two vendors keeps a cached usage for each; asking for one
+// does not evict the other's, and a new pod is seen by both.
+func TestIndexCachesEachVendorOfANode(t *testing.T) {
+	t.Parallel()
+	x := usage.NewIndex()
+	x.Set(pod("a", "n1", gpu("GPU-n1-1", 3000, 30)))
+	nv := devicetest.Node("n1", 2, 10000)
+	mlu := devicetest.Node("n1", 2, 10000)
+	mlu.Vendor = "cambricon"
+	for range 3 {
+		require.Equal(t, int64(3000), x.Usage(nv)[1].MemoryMiB)
+		require.Equal(t, policy.DeviceUsage{}, x.Usage(mlu)[1])
+	}
+	x.Set(pod("b", "n1", gpu("GPU-n1-0", 1000, 10)))
+	require.Equal(t, int64(1000), x.Usage(nv)[0].MemoryMiB, "a new pod is seen")
+	require.Equal(t, int64(3000), x.Usage(nv)[1].MemoryMiB)
+	require.Equal(t, policy.DeviceUsage{}, x.Usage(mlu)[0])
+}
