@@ -122,7 +122,7 @@ func (w *Watcher) decode(ctx context.Context, kve jetstream.KeyValueEntry) *Entr
 			Msg("skip invalid inventory")
 		return nil
 	}
-	return &Entry{Key: kve.Key(), Inventory: inv, Revision: kve.Revision(), ReceivedAt: w.opts.clock()}
+	return newEntry(kve.Key(), inv, kve.Revision(), w.opts.clock())
 }
 
 // sleep waits d or until ctx ends; it reports whether d passed.

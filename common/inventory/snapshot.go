@@ -17,6 +17,16 @@ type Entry struct {
 	ReceivedAt time.Time
 	// Stale is set when the inventory was not refreshed within its TTL.
 	Stale bool
+	// expires is when the inventory goes stale, in Unix nanoseconds, worked
+	// out once; 0 for an Entry built without newEntry.
+	expires int64
+}
+
+// newEntry is the entry of inv under key.
+func newEntry(key string, inv *device.NodeInventory, revision uint64, receivedAt time.Time) *Entry {
+	ttl := time.Duration(inv.TTLSeconds) * time.Second
+	return &Entry{Key: key, Inventory: inv, Revision: revision, ReceivedAt: receivedAt,
+		expires: inv.PublishedAt.Add(ttl).UnixNano()}
 }
 
 // index is an immutable state of the watcher's map. A new one is built per
@@ -47,6 +57,13 @@ func (idx *index) lookup(vendor, node string) (*Entry, bool) {
 type Snapshot struct {
 	idx *index
 	now time.Time
+	// nowNano is now in Unix nanoseconds, for the staleness check that
+	// filter makes for every node of every pod.
+	nowNano int64
+}
+
+func snapshotAt(idx *index, now time.Time) Snapshot {
+	return Snapshot{idx: idx, now: now, nowNano: now.UnixNano()}
 }
 
 // SnapshotOf is a snapshot of fixed inventories, judged at now: what tools
@@ -55,10 +72,10 @@ type Snapshot struct {
 func SnapshotOf(now time.Time, invs ...*device.NodeInventory) Snapshot {
 	idx := &index{entries: make(map[string]*Entry, len(invs))}
 	for _, inv := range invs {
-		idx.entries[inv.Key()] = &Entry{Key: inv.Key(), Inventory: inv, ReceivedAt: now}
+		idx.entries[inv.Key()] = newEntry(inv.Key(), inv, 0, now)
 	}
 	idx.keys = slices.Sorted(maps.Keys(idx.entries))
-	return Snapshot{idx: idx, now: now}
+	return snapshotAt(idx, now)
 }
 
 // Now is the instant staleness is judged at.
@@ -109,4 +126,13 @@ func (s Snapshot) Entries() []Entry {
 // Len is the number of entries, stale ones included.
 func (s Snapshot) Len() int { return len(s.idx.entries) }
 
-func (s Snapshot) stale(e *Entry) bool { return e.Stale || e.Inventory.Expired(s.now) }
+func (s Snapshot) stale(e *Entry) bool {
+	switch {
+	case e.Stale:
+		return true
+	case e.expires != 0:
+		return s.nowNano > e.expires
+	default:
+		return e.Inventory.Expired(s.now)
+	}
+}

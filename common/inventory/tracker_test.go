@@ -163,3 +163,17 @@ func TestSnapshotGetAllocatesNothing(t *testing.T) {
 	require.False(t, ok)
 	require.Zero(t, testing.AllocsPerRun(100, func() { snap.Get("nvidia", long) }))
 }
+
+// A snapshot judges staleness as NodeInventory.Expired does, to the
+// nanosecond.
+func TestSnapshotStaleAtTheTTL(t *testing.T) {
+	t.Parallel()
+	inv := entry("a", t0, true).Inventory // TTL 30 s
+	for _, at := range []time.Duration{0, 30 * time.Second, 30*time.Second + time.Nanosecond, time.Minute} {
+		now := t0.Add(at)
+		_, fresh := SnapshotOf(now, inv).Get("nvidia", "a")
+		require.Equal(t, !inv.Expired(now), fresh, "at %s", at)
+	}
+	_, fresh := SnapshotOf(t0.Add(30*time.Second), inv).Get("nvidia", "a")
+	require.True(t, fresh, "fresh at exactly the TTL")
+}

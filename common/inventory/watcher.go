@@ -51,7 +51,7 @@ func NewWatcher(js jetstream.JetStream, opts ...Option) (*Watcher, error) {
 
 // Snapshot returns the current index, judged at the current time.
 func (w *Watcher) Snapshot() Snapshot {
-	return Snapshot{idx: w.idx.Load(), now: w.opts.clock()}
+	return snapshotAt(w.idx.Load(), w.opts.clock())
 }
 
 // Get returns the fresh inventory of vendor on node; false if absent or stale.
