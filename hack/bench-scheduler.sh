@@ -74,6 +74,7 @@ if [[ "${BENCH_SCHED_E2E:-1}" != 0 ]]; then
     "$(figure "GPU pods bound per second through kube-scheduler + extender, $pods pods on $nodes nodes" "$(json_num "$result" gpuPodsPerSecond)" pods/s 0 min)"
     "$(figure "plain pods bound per second through kube-scheduler, $pods pods on $nodes nodes" "$(json_num "$result" plainPodsPerSecond)" pods/s 0 min)"
     "$(figure "pods with the GPU pods' extended resources, default profile without the extender, bound per second, $pods pods on $nodes nodes" "$(json_num "$result" extendedNoExtenderPodsPerSecond)" pods/s 0 min)"
+    "$(figure "GPU pods through kube-scheduler + extender / the same pods without the extender (the extender's own cost), $pods pods on $nodes nodes" "$(awk -v g="$(json_num "$result" gpuPodsPerSecond)" -v e="$(json_num "$result" extendedNoExtenderPodsPerSecond)" 'BEGIN {print g / e}')" ratio 0 min)"
   )
 fi
 
