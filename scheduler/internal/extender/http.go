@@ -66,7 +66,7 @@ func withBody(base context.Context, fn func(context.Context, http.ResponseWriter
 // nodeCacheCapable; node objects get the typed answer that carries them.
 func (s *Scheduler) serveFilter(ctx context.Context, w http.ResponseWriter, body []byte) {
 	var args extenderv1.ExtenderArgs
-	if !decode(w, "/filter", body, &args) {
+	if !decode(w, "/filter", body, &args) || !hasPod(w, "/filter", args.Pod != nil) {
 		return
 	}
 	if args.NodeNames == nil {
@@ -94,10 +94,10 @@ type prioritizeArgs struct {
 
 func (s *Scheduler) servePrioritize(ctx context.Context, w http.ResponseWriter, body []byte) {
 	var args prioritizeArgs
-	if !decode(w, "/prioritize", body, &args) {
+	if !decode(w, "/prioritize", body, &args) || !hasPod(w, "/prioritize", args.Pod != nil) {
 		return
 	}
-	if args.Pod == nil || args.Nodes != nil || args.NodeNames == nil {
+	if args.Nodes != nil || args.NodeNames == nil {
 		var full extenderv1.ExtenderArgs
 		if decode(w, "/prioritize", body, &full) {
 			writeJSON(ctx, w, s.Prioritize(ctx, &full))
@@ -115,6 +115,14 @@ func (s *Scheduler) servePrioritize(ctx context.Context, w http.ResponseWriter, 
 	defer putBuffer(out)
 	*out = s.AppendPrioritize(*out, args.Pod.Metadata.UID, *args.NodeNames, pod)
 	writeBytes(ctx, w, *out)
+}
+
+// hasPod answers 400 when the arguments carry no pod.
+func hasPod(w http.ResponseWriter, path string, ok bool) bool {
+	if !ok {
+		http.Error(w, fmt.Sprintf("%s arguments: Pod is missing; kube-scheduler sends the pod being scheduled", path), http.StatusBadRequest)
+	}
+	return ok
 }
 
 // decode reads the arguments, answering 400 when they do not parse.

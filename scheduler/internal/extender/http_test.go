@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -51,10 +52,20 @@ func TestHTTPVerbs(t *testing.T) {
 	require.Equal(t, http.StatusOK, post("/bind", bindArgs(pod, "node-a"), &bind))
 	require.Empty(t, bind.Error)
 
-	res, err := http.Post(srv.URL+"/filter", "application/json", bytes.NewBufferString("{not json"))
-	require.NoError(t, err)
-	require.Equal(t, http.StatusBadRequest, res.StatusCode)
-	res.Body.Close()
+	for _, path := range []string{"/filter", "/prioritize", "/bind"} {
+		res, err := http.Post(srv.URL+path, "application/json", bytes.NewBufferString("{not json"))
+		require.NoError(t, err)
+		require.Equal(t, http.StatusBadRequest, res.StatusCode, path)
+		res.Body.Close()
+	}
+	for _, path := range []string{"/filter", "/prioritize"} {
+		res, err := http.Post(srv.URL+path, "application/json", bytes.NewBufferString(`{"NodeNames":["node-a"]}`))
+		require.NoError(t, err)
+		msg, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		require.Equal(t, http.StatusBadRequest, res.StatusCode, path)
+		require.Contains(t, string(msg), "Pod is missing", path)
+	}
 
 	get := func(path string) int {
 		res, err := http.Get(srv.URL + path)
