@@ -24,10 +24,9 @@ import (
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	corelisters "k8s.io/client-go/listers/core/v1"
-	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/hami-project/hami/common/inventory"
+	"github.com/hami-project/hami/common/kubeclient"
 	"github.com/hami-project/hami/common/logging"
 	"github.com/hami-project/hami/common/metrics"
 	"github.com/hami-project/hami/scheduler/internal/extender"
@@ -122,23 +121,16 @@ func run(ctx context.Context, cfg *Config) error {
 }
 
 func kubeClient(cfg *Config) (kubernetes.Interface, error) {
-	kubeconfig := cfg.Kubeconfig
-	var rc *rest.Config
-	var err error
-	if kubeconfig == "" {
-		rc, err = rest.InClusterConfig()
-	} else {
-		rc, err = clientcmd.BuildConfigFromFlags("", kubeconfig)
-	}
+	rc, err := kubeclient.Config(cfg.Kubeconfig)
 	if err != nil {
-		return nil, fmt.Errorf("kubernetes client config (--kubeconfig %q): %w", kubeconfig, err)
+		return nil, err
 	}
 	rc.QPS, rc.Burst = float32(cfg.KubeQPS), cfg.KubeBurst
 	// Protobuf, as kube-scheduler itself talks: every pod event of the
 	// informer costs the API server and this process a fraction of JSON.
 	rc.ContentType = runtime.ContentTypeProtobuf
 	rc.AcceptContentTypes = runtime.ContentTypeProtobuf + "," + runtime.ContentTypeJSON
-	return kubernetes.NewForConfig(rc)
+	return kubeclient.NewForConfig(rc)
 }
 
 // startWatcher follows the inventory bucket and teaches the settings every

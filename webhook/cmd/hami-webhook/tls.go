@@ -7,9 +7,8 @@ import (
 	"time"
 
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/hami-project/hami/common/kubeclient"
 	"github.com/hami-project/hami/common/logging"
 	"github.com/hami-project/hami/webhook/certs"
 	"github.com/hami-project/hami/webhook/server"
@@ -31,7 +30,7 @@ func serving(ctx context.Context, cfg Config, ready *server.Readiness, backgroun
 		ready.Add("certificate", func() error { _, err := src.Current(); return err })
 		return &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: src.GetCertificate}, nil
 	}
-	client, err := kubeClient(cfg.Kubeconfig)
+	client, err := kubeclient.New(cfg.Kubeconfig)
 	if err != nil {
 		return nil, err
 	}
@@ -95,22 +94,4 @@ func renew(ctx context.Context, s *certs.SelfSigned, holder *certs.Holder) error
 			}
 		}
 	}
-}
-
-func kubeClient(kubeconfig string) (kubernetes.Interface, error) {
-	var rc *rest.Config
-	var err error
-	if kubeconfig == "" {
-		rc, err = rest.InClusterConfig()
-	} else {
-		rc, err = clientcmd.BuildConfigFromFlags("", kubeconfig)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("kubernetes client (--kubeconfig %q): %w", kubeconfig, err)
-	}
-	c, err := kubernetes.NewForConfig(rc)
-	if err != nil {
-		return nil, fmt.Errorf("kubernetes client: %w", err)
-	}
-	return c, nil
 }

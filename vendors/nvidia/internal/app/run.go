@@ -9,12 +9,11 @@ import (
 	"github.com/NVIDIA/go-nvml/pkg/nvml"
 	"github.com/rs/zerolog"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/rest"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/hami-project/hami/common/config"
 	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/inventory"
+	"github.com/hami-project/hami/common/kubeclient"
 	"github.com/hami-project/hami/common/plugin"
 	"github.com/hami-project/hami/vendors/nvidia/internal/allocator"
 	"github.com/hami-project/hami/vendors/nvidia/internal/discovery"
@@ -40,7 +39,7 @@ func Run(ctx context.Context, c Config, version string) error {
 		return fmt.Errorf("discover GPUs: %w", err)
 	}
 	zerolog.Ctx(ctx).Info().Int("gpus", len(gpus)).Msg("discovered GPUs")
-	client, err := kubeClient(c.Kubeconfig)
+	client, err := kubeclient.New(c.Kubeconfig)
 	if err != nil {
 		return err
 	}
@@ -79,24 +78,6 @@ func openNVML(c Config) (nvml.Interface, error) {
 		return nil, err
 	}
 	return lib, nil
-}
-
-func kubeClient(kubeconfig string) (kubernetes.Interface, error) {
-	var rc *rest.Config
-	var err error
-	if kubeconfig != "" {
-		rc, err = clientcmd.BuildConfigFromFlags("", kubeconfig)
-	} else {
-		rc, err = rest.InClusterConfig()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("kubernetes client config: %w", err)
-	}
-	cs, err := kubernetes.NewForConfig(rc)
-	if err != nil {
-		return nil, fmt.Errorf("kubernetes client: %w", err)
-	}
-	return cs, nil
 }
 
 // parts are the long-lived pieces of the process.
