@@ -13,8 +13,8 @@
 #     the same configuration. Each kind is created first, then kube-scheduler
 #     starts and works off the backlog; the rate is pods per second from the
 #     first bound to the last. Target: GPU pods at >= 0.8 of the plain pods'
-#     rate. A third kind, pods asking for the same extended resources through
-#     the default profile (no extender), is reported without a target: it is
+#     rate. A third kind, the same GPU pods through kube-scheduler configured
+#     without the extender, is reported without a target: it is
 #     kube-scheduler's own cost of such pods.
 #
 # Environment:
@@ -73,7 +73,7 @@ if [[ "${BENCH_SCHED_E2E:-1}" != 0 ]]; then
     "$(figure "GPU pods bound per second through kube-scheduler + extender / plain pods, $pods pods on $nodes nodes" "$(json_num "$result" gpuToPlainRatio)" ratio 0.8 min)"
     "$(figure "GPU pods bound per second through kube-scheduler + extender, $pods pods on $nodes nodes" "$(json_num "$result" gpuPodsPerSecond)" pods/s 0 min)"
     "$(figure "plain pods bound per second through kube-scheduler, $pods pods on $nodes nodes" "$(json_num "$result" plainPodsPerSecond)" pods/s 0 min)"
-    "$(figure "pods with the GPU pods' extended resources, default profile without the extender, bound per second, $pods pods on $nodes nodes" "$(json_num "$result" extendedNoExtenderPodsPerSecond)" pods/s 0 min)"
+    "$(figure "GPU pods through kube-scheduler without the extender, bound per second, $pods pods on $nodes nodes" "$(json_num "$result" extendedNoExtenderPodsPerSecond)" pods/s 0 min)"
     "$(figure "GPU pods through kube-scheduler + extender / the same pods without the extender (the extender's own cost), $pods pods on $nodes nodes" "$(awk -v g="$(json_num "$result" gpuPodsPerSecond)" -v e="$(json_num "$result" extendedNoExtenderPodsPerSecond)" 'BEGIN {print g / e}')" ratio 0 min)"
   )
 fi
