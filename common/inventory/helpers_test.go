@@ -16,6 +16,7 @@ import (
 	"github.com/hami-project/hami/common/device/devicetest"
 	"github.com/hami-project/hami/common/inventory"
 	"github.com/hami-project/hami/common/natsembed"
+	"github.com/hami-project/hami/common/natsembed/natsembedtest"
 )
 
 // waitFor bounds every wait of these tests; events normally arrive in
@@ -51,25 +52,14 @@ func testContext(t *testing.T) context.Context {
 	return zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.InfoLevel).WithContext(ctx)
 }
 
-func startServer(t *testing.T) *natsembed.Server {
-	t.Helper()
-	srv, err := natsembed.Start(context.Background(), natsembed.Config{StoreDir: t.TempDir()})
-	require.NoError(t, err)
-	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-	return srv
-}
+func startServer(t *testing.T) *natsembed.Server { return natsembedtest.Start(t) }
 
 // connect returns a JetStream client that reconnects quickly and forever,
 // as the scheduler's and plugins' clients do.
 func connect(t *testing.T, url string, opts ...nats.Option) jetstream.JetStream {
 	t.Helper()
 	opts = append([]nats.Option{nats.MaxReconnects(-1), nats.ReconnectWait(20 * time.Millisecond)}, opts...)
-	nc, err := nats.Connect(url, opts...)
-	require.NoError(t, err)
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	require.NoError(t, err)
-	return js
+	return natsembedtest.Connect(t, url, opts...)
 }
 
 // startWatcher runs a watcher until the test ends and waits for its sync.

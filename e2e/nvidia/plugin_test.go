@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 	"k8s.io/client-go/tools/clientcmd"
@@ -17,7 +16,7 @@ import (
 
 	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/inventory"
-	"github.com/hami-project/hami/common/natsembed"
+	"github.com/hami-project/hami/common/natsembed/natsembedtest"
 	"github.com/hami-project/hami/e2e/harness"
 )
 
@@ -56,15 +55,8 @@ func writeKubeconfig(t *testing.T, c *harness.Cluster, path string) {
 // returns its URL and a JetStream client.
 func startNATS(ctx context.Context, t *testing.T) (string, jetstream.KeyValue) {
 	t.Helper()
-	srv, err := natsembed.Start(ctx, natsembed.Config{StoreDir: t.TempDir()})
-	require.NoError(t, err)
-	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-	nc, err := nats.Connect(srv.ClientURL())
-	require.NoError(t, err)
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	require.NoError(t, err)
-	kv, err := inventory.EnsureBucket(ctx, js)
+	srv := natsembedtest.Start(t)
+	kv, err := inventory.EnsureBucket(ctx, natsembedtest.Connect(t, srv.ClientURL()))
 	require.NoError(t, err)
 	return srv.ClientURL(), kv
 }

@@ -5,14 +5,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hami-project/hami/common/device/devicetest"
 	"github.com/hami-project/hami/common/inventory"
-	"github.com/hami-project/hami/common/natsembed"
+	"github.com/hami-project/hami/common/natsembed/natsembedtest"
 	"github.com/hami-project/hami/webhook/fleet"
 )
 
@@ -24,14 +22,7 @@ func TestFleetFollowsTheWatcher(t *testing.T) {
 	defer cancel()
 	ctx = zerolog.New(zerolog.NewTestWriter(t)).WithContext(ctx)
 
-	srv, err := natsembed.Start(ctx, natsembed.Config{StoreDir: t.TempDir()})
-	require.NoError(t, err)
-	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
-	nc, err := nats.Connect(srv.ClientURL())
-	require.NoError(t, err)
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	require.NoError(t, err)
+	js := natsembedtest.Connect(t, natsembedtest.Start(t).ClientURL())
 
 	w, err := inventory.NewWatcher(js)
 	require.NoError(t, err)
