@@ -54,12 +54,8 @@ func fitOne(inv *device.NodeInventory, u NodeUsage, req *Request) (Choice, *Unfi
 	found := false
 	var bestKey float64
 	var why Reason
-	var idle DeviceUsage
 	for i := range inv.Devices {
-		du := &idle
-		if i < len(u) {
-			du = &u[i]
-		}
+		du := u.ref(i)
 		if !check(inv, i, du, req, &c, &why) {
 			continue
 		}

@@ -94,12 +94,8 @@ func sameShare(inv *device.NodeInventory, req *Request) (int64, int32, bool) {
 func anyFits(inv *device.NodeInventory, u NodeUsage, req *Request) bool {
 	var c Choice
 	var why Reason
-	var idle DeviceUsage
 	for i := range inv.Devices {
-		du := &idle
-		if i < len(u) {
-			du = &u[i]
-		}
+		du := u.ref(i)
 		if check(inv, i, du, req, &c, &why) {
 			return true
 		}

@@ -32,6 +32,17 @@ type ProfileCount struct {
 // inventory.Devices[i]. A nil or short NodeUsage means idle devices.
 type NodeUsage []DeviceUsage
 
+// idle is the usage of a device no one uses; read only.
+var idle DeviceUsage
+
+// ref returns the usage of device i to read, without copying it.
+func (u NodeUsage) ref(i int) *DeviceUsage {
+	if i < len(u) {
+		return &u[i]
+	}
+	return &idle
+}
+
 // At returns the usage of device i.
 func (u NodeUsage) At(i int) DeviceUsage {
 	if i < len(u) {
