@@ -124,15 +124,3 @@ func (w *Watcher) decode(ctx context.Context, kve jetstream.KeyValueEntry) *Entr
 	}
 	return newEntry(kve.Key(), inv, kve.Revision(), w.opts.clock())
 }
-
-// sleep waits d or until ctx ends; it reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}

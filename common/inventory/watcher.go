@@ -12,6 +12,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/hami-project/hami/common/device"
+	"github.com/hami-project/hami/common/internal/wait"
 )
 
 // Watcher keeps an in-memory index of the bucket's inventories. Run feeds
@@ -113,7 +114,7 @@ func (w *Watcher) Run(ctx context.Context) error {
 		if errors.Is(err, errReconnected) {
 			continue
 		}
-		if !sleep(ctx, delay) {
+		if !wait.Sleep(ctx, delay) {
 			return nil
 		}
 		delay = min(2*delay, maxRetry)

@@ -14,6 +14,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 	pluginapi "k8s.io/kubelet/pkg/apis/deviceplugin/v1beta1"
+
+	"github.com/hami-project/hami/common/internal/wait"
 )
 
 // Backend is what a vendor supplies to the Server.
@@ -135,7 +137,7 @@ func (s *Server) serveOnce(ctx context.Context) error {
 		} else {
 			zerolog.Ctx(ctx).Warn().Err(err).Msg("register with kubelet; retrying")
 		}
-		if !sleep(ctx, s.opts.Poll) {
+		if !wait.Sleep(ctx, s.opts.Poll) {
 			return nil
 		}
 	}
@@ -169,7 +171,7 @@ func (s *Server) register(ctx context.Context, kubelet string) error {
 // kubelet) or our socket is gone (the kubelet cleans the directory).
 func (s *Server) waitSocketsChange(ctx context.Context, kubelet, own string) {
 	first, _ := os.Stat(kubelet)
-	for sleep(ctx, s.opts.Poll) {
+	for wait.Sleep(ctx, s.opts.Poll) {
 		now, err := os.Stat(kubelet)
 		if err != nil || first == nil || !os.SameFile(first, now) || !now.ModTime().Equal(first.ModTime()) {
 			return
@@ -177,17 +179,6 @@ func (s *Server) waitSocketsChange(ctx context.Context, kubelet, own string) {
 		if _, err := os.Stat(own); err != nil {
 			return
 		}
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
 	}
 }
 
