@@ -39,8 +39,7 @@ func putBuffer(b *[]byte) {
 // until finish joins them.
 type jsonFilter struct {
 	passed, failed *[]byte
-	refused        string
-	isRefused      bool
+	refused        string // the error answering the whole call; never empty when set
 }
 
 func newJSONFilter() *jsonFilter {
@@ -63,12 +62,12 @@ func (f *jsonFilter) fail(node, reason string) {
 	*f.failed = appendString(*f.failed, reason)
 }
 
-func (f *jsonFilter) refuse(msg string) { f.refused, f.isRefused = msg, true }
+func (f *jsonFilter) refuse(msg string) { f.refused = msg }
 
 // finish appends the answer to dst and hands the buffers back.
 func (f *jsonFilter) finish(dst []byte) []byte {
 	dst = append(dst, `{"NodeNames":`...)
-	if f.isRefused {
+	if f.refused != "" {
 		dst = append(dst, "null"...)
 	} else {
 		dst = append(dst, '[')

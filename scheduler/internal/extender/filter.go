@@ -26,7 +26,7 @@ type filterSink interface {
 func (s *Scheduler) Filter(ctx context.Context, args *extenderv1.ExtenderArgs) *extenderv1.ExtenderFilterResult {
 	out := &typedFilter{res: extenderv1.ExtenderFilterResult{FailedNodes: extenderv1.FailedNodesMap{}}, passed: []string{}}
 	s.filter(ctx, args.Pod, nodeNames(args), out)
-	if !out.refused {
+	if out.res.Error == "" {
 		out.res.NodeNames = &out.passed
 		keepNodeObjects(args, &out.res)
 	}
@@ -105,14 +105,13 @@ func (s *Scheduler) place(ctx context.Context, d *demand, names []string, out fi
 
 // typedFilter collects the verdicts into an ExtenderFilterResult.
 type typedFilter struct {
-	res     extenderv1.ExtenderFilterResult
-	passed  []string
-	refused bool
+	res    extenderv1.ExtenderFilterResult
+	passed []string
 }
 
 func (t *typedFilter) pass(node string)         { t.passed = append(t.passed, node) }
 func (t *typedFilter) fail(node, reason string) { t.res.FailedNodes[node] = reason }
-func (t *typedFilter) refuse(msg string)        { t.res.Error, t.refused = msg, true }
+func (t *typedFilter) refuse(msg string)        { t.res.Error = msg }
 
 // nodeNames reads the candidate nodes from either form the extender may be
 // sent (names when nodeCacheCapable, whole objects otherwise).
