@@ -29,15 +29,22 @@ func startScheduler(ctx context.Context, c *harness.Cluster, o *Options) (*sched
 	if err != nil {
 		return nil, err
 	}
+	cert, key, err := c.ServingFiles("hami-scheduler")
+	if err != nil {
+		return nil, err
+	}
 	p, err := c.StartComponent("hami-scheduler", o.bin("hami-scheduler"),
 		"--kubeconfig="+c.Kubeconfig(), "--addr="+addr, "--ui-addr="+o.UIAddr,
+		"--tls-cert-file="+cert, "--tls-key-file="+key,
 		"--nats-port="+strconv.Itoa(natsPort), "--nats-store-dir="+filepath.Join(c.Dir(), "nats"),
 		"--leader-elect=false", "--log-format=console")
 	if err != nil {
 		return nil, err
 	}
-	s := &scheduler{extenderURL: "http://" + addr, natsURL: fmt.Sprintf("nats://127.0.0.1:%d", natsPort), uiURL: "http://" + o.UIAddr + "/"}
-	return s, waitOK(ctx, p, s.extenderURL+"/readyz")
+	s := &scheduler{extenderURL: "https://" + addr, natsURL: fmt.Sprintf("nats://127.0.0.1:%d", natsPort), uiURL: "http://" + o.UIAddr + "/"}
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	return s, c.WaitReadyTLS(ctx, p, s.extenderURL+"/readyz")
 }
 
 // startWebhook runs hami-webhook with a self-signed certificate: it keeps

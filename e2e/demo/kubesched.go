@@ -18,11 +18,18 @@ const SchedulerName = "hami-scheduler"
 // kube-scheduler: a profile of our name, the extender's verbs, and our
 // resources marked ignoredByScheduler (the extender owns their accounting;
 // the kubelet drops requested extended resources no device plugin
-// advertises, which is how memory and cores pass admission).
-func KubeSchedulerConfig(extenderURL string) *schedv1.KubeSchedulerConfiguration {
+// advertises, which is how memory and cores pass admission). caPEM, when
+// not nil, is the CA that signed the extender's serving certificate: the
+// extender is then reached over HTTPS, where kube-scheduler's calls share
+// one HTTP/2 connection.
+func KubeSchedulerConfig(extenderURL string, caPEM []byte) *schedv1.KubeSchedulerConfiguration {
 	var managed []schedv1.ExtenderManagedResource
 	for _, name := range config.ResourceNamesOf(config.DefaultVendors()[config.VendorNVIDIA]) {
 		managed = append(managed, schedv1.ExtenderManagedResource{Name: name, IgnoredByScheduler: true})
+	}
+	var tlsConfig *schedv1.ExtenderTLSConfig
+	if caPEM != nil {
+		tlsConfig = &schedv1.ExtenderTLSConfig{CAData: caPEM}
 	}
 	return &schedv1.KubeSchedulerConfiguration{
 		Profiles: []schedv1.KubeSchedulerProfile{
@@ -35,10 +42,11 @@ func KubeSchedulerConfig(extenderURL string) *schedv1.KubeSchedulerConfiguration
 			PrioritizeVerb:   "prioritize",
 			BindVerb:         "bind",
 			Weight:           1,
-			EnableHTTPS:      false,
+			EnableHTTPS:      caPEM != nil,
 			NodeCacheCapable: true,
 			HTTPTimeout:      metav1.Duration{Duration: 30 * time.Second},
 			ManagedResources: managed,
+			TLSConfig:        tlsConfig,
 		}},
 	}
 }

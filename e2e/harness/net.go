@@ -79,3 +79,31 @@ func insecureClient() *http.Client {
 		Transport: &http.Transport{TLSClientConfig: &tls.Config{InsecureSkipVerify: true}}, //nolint:gosec // health probes of our own loopback servers
 	}
 }
+
+// ServingFiles issues a serving certificate of the cluster's CA for
+// 127.0.0.1 and localhost and writes it into the cluster's folder as
+// <name>.crt and <name>.key, for a component that takes them as flags.
+func (c *Cluster) ServingFiles(name string) (certFile, keyFile string, err error) {
+	pair, err := c.ca.IssueServing(name, "127.0.0.1", "localhost")
+	if err != nil {
+		return "", "", err
+	}
+	return pair.WriteFiles(c.dir, name)
+}
+
+// HTTPClient trusts the cluster's CA: it reaches the components that serve
+// the certificates of ServingFiles.
+func (c *Cluster) HTTPClient() *http.Client {
+	return &http.Client{
+		Timeout:   10 * time.Second,
+		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: c.ca.Pool(), MinVersion: tls.VersionTLS12}, ForceAttemptHTTP2: true},
+	}
+}
+
+// WaitReadyTLS is WaitReady for a component serving a certificate of
+// ServingFiles.
+func (c *Cluster) WaitReadyTLS(ctx context.Context, p *proc.Process, url string) error {
+	client := c.HTTPClient()
+	client.Timeout = 2 * time.Second
+	return waitHTTP(ctx, p, client, url)
+}

@@ -54,7 +54,7 @@ func startEnv(ctx context.Context, t *testing.T, o envOptions) *env {
 	require.NoError(t, err)
 	c.OnStop("gpuplugins", func() error { e.gpus.Stop(); return nil })
 
-	_, err = c.StartScheduler(ctx, schedulerConfig(e.hami.url(), true))
+	_, err = c.StartScheduler(ctx, schedulerConfig(e.hami, true))
 	require.NoError(t, err)
 	e.waitFleetFresh(ctx, t)
 	return e

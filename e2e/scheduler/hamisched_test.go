@@ -34,8 +34,12 @@ type hamiScheduler struct {
 	addr     string // extender, health and metrics
 	natsPort int
 	storeDir string
-	p        *proc.Process
-	starts   int
+	// certFile and keyFile are its serving certificate, of the cluster's
+	// CA: kube-scheduler reaches it over HTTPS, as in production.
+	certFile, keyFile string
+	client            *http.Client
+	p                 *proc.Process
+	starts            int
 }
 
 // buildHAMiScheduler builds the binary from the repository into dir.
@@ -57,8 +61,11 @@ func startHAMiScheduler(ctx context.Context, t testing.TB, c *harness.Cluster, b
 	t.Helper()
 	h := &hamiScheduler{
 		c: c, bin: bin, addr: "127.0.0.1:" + strconv.Itoa(freePort(t)),
-		natsPort: freePort(t), storeDir: filepath.Join(c.Dir(), "hami-nats"),
+		natsPort: freePort(t), storeDir: filepath.Join(c.Dir(), "hami-nats"), client: c.HTTPClient(),
 	}
+	var err error
+	h.certFile, h.keyFile, err = c.ServingFiles("hami-scheduler")
+	require.NoError(t, err)
 	require.NoError(t, h.start(ctx))
 	return h
 }
@@ -71,6 +78,7 @@ func (h *hamiScheduler) start(ctx context.Context) error {
 		Args: []string{
 			"--kubeconfig=" + h.c.Kubeconfig(),
 			"--addr=" + h.addr,
+			"--tls-cert-file=" + h.certFile, "--tls-key-file=" + h.keyFile,
 			"--nats-port=" + strconv.Itoa(h.natsPort),
 			"--nats-store-dir=" + h.storeDir,
 			"--leader-elect=false",
@@ -95,7 +103,7 @@ func (h *hamiScheduler) waitReady(ctx context.Context) error {
 			return false, fmt.Errorf("hami-scheduler exited: %w\n%s", h.p.ExitErr(), h.p.LogTail(30))
 		default:
 		}
-		resp, err := httpGet(ctx, "http://"+h.addr+"/readyz")
+		resp, err := h.get(ctx, "/readyz")
 		return err == nil && resp == "ok", nil
 	})
 	if err != nil {
@@ -116,12 +124,12 @@ func (h *hamiScheduler) crash(t testing.TB) {
 func (h *hamiScheduler) natsURL() string { return "nats://127.0.0.1:" + strconv.Itoa(h.natsPort) }
 
 // url is the extender's urlPrefix.
-func (h *hamiScheduler) url() string { return "http://" + h.addr }
+func (h *hamiScheduler) url() string { return "https://" + h.addr }
 
 // metric sums the samples of one metric family whose label set contains
 // every given `name="value"` fragment.
 func (h *hamiScheduler) metric(ctx context.Context, family string, labels ...string) (float64, error) {
-	body, err := httpGet(ctx, "http://"+h.addr+"/metrics")
+	body, err := h.get(ctx, "/metrics")
 	if err != nil {
 		return 0, err
 	}
@@ -157,12 +165,14 @@ func containsAll(s string, subs []string) bool {
 	return true
 }
 
-func httpGet(ctx context.Context, url string) (string, error) {
+// get reads one of the extender's endpoints.
+func (h *hamiScheduler) get(ctx context.Context, path string) (string, error) {
+	url := h.url() + path
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return "", err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := h.client.Do(req)
 	if err != nil {
 		return "", err
 	}
@@ -196,7 +206,7 @@ func (h *hamiScheduler) filter(ctx context.Context, pod *corev1.Pod, nodes ...st
 	if err != nil {
 		return nil, err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := h.client.Do(req)
 	if err != nil {
 		return nil, err
 	}

@@ -17,8 +17,8 @@ const profile = demo.SchedulerName
 // hami profile turns off the in-tree scores that look at CPU, memory and
 // images: they are equal for these pods on identical nodes bar rounding,
 // and the node-policy scenarios check the extender's scores alone decide.
-func schedulerConfig(extenderURL string, gpuScoresOnly bool) *schedv1.KubeSchedulerConfiguration {
-	cfg := demo.KubeSchedulerConfig(extenderURL)
+func schedulerConfig(hami *hamiScheduler, gpuScoresOnly bool) *schedv1.KubeSchedulerConfiguration {
+	cfg := demo.KubeSchedulerConfig(hami.url(), hami.c.CA().CertPEM())
 	cfg.PodInitialBackoffSeconds = ptr.To[int64](1)
 	cfg.PodMaxBackoffSeconds = ptr.To[int64](2)
 	if gpuScoresOnly {

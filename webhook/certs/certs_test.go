@@ -1,10 +1,6 @@
 package certs_test
 
 import (
-	"crypto/tls"
-	"crypto/x509"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -95,46 +91,4 @@ func TestPatchCABundle(t *testing.T) {
 		require.Equal(t, []byte("ca"), w.ClientConfig.CABundle, w.Name)
 	}
 	require.ErrorContains(t, certs.PatchCABundle(ctx, client, "missing", []byte("ca")), "mutatingwebhookconfiguration missing")
-}
-
-func TestFileSourceReloads(t *testing.T) {
-	t.Parallel()
-	dir := t.TempDir()
-	certPath, keyPath := filepath.Join(dir, "tls.crt"), filepath.Join(dir, "tls.key")
-	write := func(b *certs.Bundle, at time.Time) {
-		require.NoError(t, os.WriteFile(certPath, b.Cert, 0o600))
-		require.NoError(t, os.WriteFile(keyPath, b.Key, 0o600))
-		require.NoError(t, os.Chtimes(certPath, at, at))
-		require.NoError(t, os.Chtimes(keyPath, at, at))
-	}
-	serial := func(c *tls.Certificate) string {
-		leaf, err := x509.ParseCertificate(c.Certificate[0])
-		require.NoError(t, err)
-		return leaf.SerialNumber.String()
-	}
-	first, err := certs.Generate(hosts, t0)
-	require.NoError(t, err)
-	write(first, t0)
-
-	_, err = certs.NewFileSource(certPath, filepath.Join(dir, "missing.key"))
-	require.ErrorContains(t, err, "missing.key")
-	src, err := certs.NewFileSource(certPath, keyPath)
-	require.NoError(t, err)
-	served, err := src.GetCertificate(nil)
-	require.NoError(t, err)
-	want := serial(served)
-
-	second, err := certs.Generate(hosts, t0)
-	require.NoError(t, err)
-	write(second, t0.Add(time.Minute))
-	served, err = src.GetCertificate(nil)
-	require.NoError(t, err)
-	require.NotEqual(t, want, serial(served), "the renewed pair is served")
-	want = serial(served)
-
-	// Half-written renewal: the previous pair stays in service.
-	require.NoError(t, os.WriteFile(keyPath, []byte("not a key"), 0o600))
-	served, err = src.GetCertificate(nil)
-	require.NoError(t, err)
-	require.Equal(t, want, serial(served))
 }

@@ -5,8 +5,10 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/pprof"
 	"os"
@@ -29,6 +31,7 @@ import (
 	"github.com/hami-project/hami/common/kubeclient"
 	"github.com/hami-project/hami/common/logging"
 	"github.com/hami-project/hami/common/metrics"
+	"github.com/hami-project/hami/common/tlsfile"
 	"github.com/hami-project/hami/scheduler/internal/extender"
 	"github.com/hami-project/hami/scheduler/internal/kube"
 	"github.com/hami-project/hami/scheduler/internal/settings"
@@ -112,12 +115,20 @@ func run(ctx context.Context, cfg *Config) error {
 		}()
 		log.Info().Str("url", "http://"+cfg.UIAddr+"/").Msg("web view of the fleet")
 	}
-	log.Info().Str("addr", cfg.Addr).Bool("leaderElect", cfg.LeaderElect).Msg("serving the extender")
+	var tlsConfig *tls.Config
+	if cfg.TLSCertFile != "" {
+		src, err := tlsfile.New(cfg.TLSCertFile, cfg.TLSKeyFile)
+		if err != nil {
+			return err
+		}
+		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: src.GetCertificate}
+	}
+	log.Info().Str("addr", cfg.Addr).Bool("https", tlsConfig != nil).Bool("leaderElect", cfg.LeaderElect).Msg("serving the extender")
 	h := extender.Handler(ctx, sched, ready, metrics.Handler(reg))
 	if cfg.Profiling {
 		h = withProfiling(h)
 	}
-	return serve(ctx, cfg.Addr, h)
+	return serveTLS(ctx, cfg.Addr, h, tlsConfig)
 }
 
 func kubeClient(cfg *Config) (kubernetes.Interface, error) {
@@ -195,12 +206,36 @@ func dropManagedFields(obj any) (any, error) {
 }
 
 func serve(ctx context.Context, addr string, h http.Handler) error {
-	srv := &http.Server{Addr: addr, Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	return serveTLS(ctx, addr, h, nil)
+}
+
+// serveTLS serves h on addr until ctx ends, over HTTPS when tlsConfig is
+// not nil.
+func serveTLS(ctx context.Context, addr string, h http.Handler, tlsConfig *tls.Config) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("serve %s: %w", addr, err)
+	}
+	return serveOn(ctx, ln, h, tlsConfig)
+}
+
+// serveOn serves h on ln until ctx ends. Over HTTPS, kube-scheduler speaks
+// HTTP/2 to the extender and its calls share one connection; over plain
+// HTTP its client keeps two idle connections, and every concurrent bind
+// beyond them opens and closes a connection of its own.
+func serveOn(ctx context.Context, ln net.Listener, h http.Handler, tlsConfig *tls.Config) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, TLSConfig: tlsConfig}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	go func() {
+		if tlsConfig != nil {
+			errc <- srv.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- srv.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
-		return fmt.Errorf("serve %s: %w", addr, err)
+		return fmt.Errorf("serve %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
 	shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)

@@ -16,9 +16,13 @@ import (
 // Config is everything the scheduler is started with: flags, then the
 // environment for the pod's identity.
 type Config struct {
-	Addr       string
-	UIAddr     string
-	Kubeconfig string
+	Addr string
+	// TLSCertFile and TLSKeyFile, when given, serve Addr over HTTPS (and
+	// HTTP/2); the pair is re-read when the files change.
+	TLSCertFile string
+	TLSKeyFile  string
+	UIAddr      string
+	Kubeconfig  string
 	// KubeQPS and KubeBurst bound the API client: binding writes once per
 	// pod (the Binding carries the allocation), so they cap pods per second.
 	KubeQPS    float64
@@ -49,6 +53,8 @@ func parseFlags(args []string, stderr io.Writer) (*Config, error) {
 	fs := flag.NewFlagSet("hami-scheduler", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Addr, "addr", ":8888", "listen address of the extender, health and metrics endpoints")
+	fs.StringVar(&c.TLSCertFile, "tls-cert-file", "", "PEM certificate to serve --addr over HTTPS with; re-read when it changes")
+	fs.StringVar(&c.TLSKeyFile, "tls-key-file", "", "PEM private key of --tls-cert-file")
 	fs.StringVar(&c.UIAddr, "ui-addr", "", "listen address of the web view of the fleet; empty turns it off")
 	fs.StringVar(&c.Kubeconfig, "kubeconfig", "", "kubeconfig file; empty means in-cluster")
 	fs.Float64Var(&c.KubeQPS, "kube-api-qps", 1000, "API requests per second; each bound pod takes one")
@@ -87,6 +93,9 @@ func (c *Config) complete() error {
 	}
 	if c.KubeQPS <= 0 || c.KubeBurst < 1 {
 		return errors.New("--kube-api-qps and --kube-api-burst: must be positive, e.g. 1000 and 2000")
+	}
+	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
+		return errors.New("--tls-cert-file and --tls-key-file: give both to serve HTTPS, or neither for plain HTTP")
 	}
 	if c.Reload <= 0 {
 		return errors.New("--config-reload: must be positive, e.g. 5s")

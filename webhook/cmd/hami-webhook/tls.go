@@ -10,6 +10,7 @@ import (
 
 	"github.com/hami-project/hami/common/kubeclient"
 	"github.com/hami-project/hami/common/logging"
+	"github.com/hami-project/hami/common/tlsfile"
 	"github.com/hami-project/hami/webhook/certs"
 	"github.com/hami-project/hami/webhook/server"
 )
@@ -23,7 +24,7 @@ const (
 // serving returns the TLS config of the admission endpoint.
 func serving(ctx context.Context, cfg Config, ready *server.Readiness, background func(string, func(context.Context) error)) (*tls.Config, error) {
 	if !cfg.SelfSigned {
-		src, err := certs.NewFileSource(cfg.CertFile, cfg.KeyFile)
+		src, err := tlsfile.New(cfg.CertFile, cfg.KeyFile)
 		if err != nil {
 			return nil, err
 		}

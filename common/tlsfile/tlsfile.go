@@ -1,4 +1,6 @@
-package certs
+// Package tlsfile serves a TLS certificate from a pair of PEM files that
+// may be replaced while the server runs (a Secret volume, cert-manager).
+package tlsfile
 
 import (
 	"crypto/tls"
@@ -8,11 +10,11 @@ import (
 	"time"
 )
 
-// FileSource serves the certificate in a pair of PEM files and re-reads them
+// Source serves the certificate in a pair of PEM files and re-reads them
 // when their modification time or size changes, so a renewed certificate is
 // served without a restart. Until a changed pair loads (the two files are
 // rarely replaced at the same instant) it keeps serving the previous one.
-type FileSource struct {
+type Source struct {
 	certPath, keyPath string
 
 	mu    sync.Mutex // guards cert and stamp
@@ -25,9 +27,9 @@ type stamp struct {
 	size int64
 }
 
-// NewFileSource loads the pair; an error names the file at fault.
-func NewFileSource(certPath, keyPath string) (*FileSource, error) {
-	s := &FileSource{certPath: certPath, keyPath: keyPath}
+// New loads the pair; an error names the file at fault.
+func New(certPath, keyPath string) (*Source, error) {
+	s := &Source{certPath: certPath, keyPath: keyPath}
 	if _, err := s.reload(); err != nil {
 		return nil, err
 	}
@@ -35,12 +37,12 @@ func NewFileSource(certPath, keyPath string) (*FileSource, error) {
 }
 
 // GetCertificate is for tls.Config.GetCertificate.
-func (s *FileSource) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+func (s *Source) GetCertificate(*tls.ClientHelloInfo) (*tls.Certificate, error) {
 	return s.Current()
 }
 
 // Current returns the certificate, re-reading the files if they changed.
-func (s *FileSource) Current() (*tls.Certificate, error) {
+func (s *Source) Current() (*tls.Certificate, error) {
 	cert, err := s.reload()
 	if err != nil && cert == nil {
 		return nil, err
@@ -50,7 +52,7 @@ func (s *FileSource) Current() (*tls.Certificate, error) {
 
 // reload re-reads the pair when the files changed and returns the
 // certificate to serve; on a failed re-read, the previous one and the error.
-func (s *FileSource) reload() (*tls.Certificate, error) {
+func (s *Source) reload() (*tls.Certificate, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now, err := s.stamps()
@@ -68,7 +70,7 @@ func (s *FileSource) reload() (*tls.Certificate, error) {
 	return s.cert, nil
 }
 
-func (s *FileSource) stamps() ([2]stamp, error) {
+func (s *Source) stamps() ([2]stamp, error) {
 	var out [2]stamp
 	for i, p := range []string{s.certPath, s.keyPath} {
 		fi, err := os.Stat(p)
