@@ -18,7 +18,10 @@ const SchedulerName = "hami-scheduler"
 // kube-scheduler: a profile of our name, the extender's verbs, and our
 // resources marked ignoredByScheduler (the extender owns their accounting;
 // the kubelet drops requested extended resources no device plugin
-// advertises, which is how memory and cores pass admission). caPEM, when
+// advertises, which is how memory and cores pass admission). There is no
+// prioritizeVerb: hami-scheduler's default --node-choice=best lets through
+// only the nodes the pod's node policy scores highest, so kube-scheduler
+// calls it once per pod before bind. caPEM, when
 // not nil, is the CA that signed the extender's serving certificate: the
 // extender is then reached over HTTPS, where kube-scheduler's calls share
 // one HTTP/2 connection.
@@ -39,7 +42,6 @@ func KubeSchedulerConfig(extenderURL string, caPEM []byte) *schedv1.KubeSchedule
 		Extenders: []schedv1.Extender{{
 			URLPrefix:        extenderURL,
 			FilterVerb:       "filter",
-			PrioritizeVerb:   "prioritize",
 			BindVerb:         "bind",
 			Weight:           1,
 			EnableHTTPS:      caPEM != nil,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/hami-project/hami/e2e/gpuplugin"
 	"github.com/hami-project/hami/e2e/harness"
+	"github.com/hami-project/hami/e2e/harness/proc"
 	"github.com/hami-project/hami/e2e/simnode"
 )
 
@@ -23,13 +24,14 @@ import (
 // with the extender, and a pool of simulated GPU nodes. Scenarios run one
 // after the other and leave the pool empty.
 type env struct {
-	c      *harness.Cluster
-	client kubernetes.Interface
-	hami   *hamiScheduler
-	nodes  []string
-	sim    *simnode.Fleet
-	gpus   *gpuplugin.Fleet
-	spec   gpuplugin.Spec
+	c         *harness.Cluster
+	client    kubernetes.Interface
+	hami      *hamiScheduler
+	kubeSched *proc.Process
+	nodes     []string
+	sim       *simnode.Fleet
+	gpus      *gpuplugin.Fleet
+	spec      gpuplugin.Spec
 }
 
 // envOptions size the pool.
@@ -54,10 +56,24 @@ func startEnv(ctx context.Context, t *testing.T, o envOptions) *env {
 	require.NoError(t, err)
 	c.OnStop("gpuplugins", func() error { e.gpus.Stop(); return nil })
 
-	_, err = c.StartScheduler(ctx, schedulerConfig(e.hami, true))
+	e.kubeSched, err = c.StartScheduler(ctx, schedulerConfig(e.hami, best))
 	require.NoError(t, err)
 	e.waitFleetFresh(ctx, t)
 	return e
+}
+
+// useNodeChoice restarts hami-scheduler with --node-choice=choice and
+// kube-scheduler with the configuration that goes with it.
+func (e *env) useNodeChoice(ctx context.Context, t *testing.T, choice nodeChoice) {
+	t.Helper()
+	require.NoError(t, e.kubeSched.Stop(10*time.Second))
+	require.NoError(t, e.hami.p.Stop(10*time.Second))
+	e.hami.choice = choice
+	require.NoError(t, e.hami.start(ctx))
+	e.waitFleetFresh(ctx, t)
+	var err error
+	e.kubeSched, err = e.c.StartScheduler(ctx, schedulerConfig(e.hami, choice))
+	require.NoError(t, err)
 }
 
 // nodeCapacity is a node's CPU, memory and pod capacity; the GPU count

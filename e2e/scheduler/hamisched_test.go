@@ -38,6 +38,7 @@ type hamiScheduler struct {
 	// CA: kube-scheduler reaches it over HTTPS, as in production.
 	certFile, keyFile string
 	client            *http.Client
+	choice            nodeChoice
 	p                 *proc.Process
 	starts            int
 }
@@ -61,7 +62,7 @@ func startHAMiScheduler(ctx context.Context, t testing.TB, c *harness.Cluster, b
 	t.Helper()
 	h := &hamiScheduler{
 		c: c, bin: bin, addr: "127.0.0.1:" + strconv.Itoa(freePort(t)),
-		natsPort: freePort(t), storeDir: filepath.Join(c.Dir(), "hami-nats"), client: c.HTTPClient(),
+		natsPort: freePort(t), storeDir: filepath.Join(c.Dir(), "hami-nats"), client: c.HTTPClient(), choice: best,
 	}
 	var err error
 	h.certFile, h.keyFile, err = c.ServingFiles("hami-scheduler")
@@ -79,6 +80,7 @@ func (h *hamiScheduler) start(ctx context.Context) error {
 			"--kubeconfig=" + h.c.Kubeconfig(),
 			"--addr=" + h.addr,
 			"--tls-cert-file=" + h.certFile, "--tls-key-file=" + h.keyFile,
+			"--node-choice=" + string(h.choice),
 			"--nats-port=" + strconv.Itoa(h.natsPort),
 			"--nats-store-dir=" + h.storeDir,
 			"--leader-elect=false",

@@ -10,8 +10,23 @@ import (
 )
 
 // testNodePolicy: four pods one after the other land on one node under
-// binpack and on four nodes under spread.
+// binpack and on four nodes under spread. hami-scheduler keeps only the
+// best nodes, and kube-scheduler's own scores, which prefer the least
+// allocated node, are on: the policy holds against them.
 func testNodePolicy(ctx context.Context, t *testing.T, e *env) {
+	runNodePolicy(ctx, t, e)
+}
+
+// testWeightedNodePolicy is testNodePolicy with --node-choice=weighted:
+// filter keeps every node that fits, and kube-scheduler places by
+// prioritize's scores (its own that would outweigh them turned off).
+func testWeightedNodePolicy(ctx context.Context, t *testing.T, e *env) {
+	e.useNodeChoice(ctx, t, weighted)
+	defer e.useNodeChoice(ctx, t, best)
+	runNodePolicy(ctx, t, e)
+}
+
+func runNodePolicy(ctx context.Context, t *testing.T, e *env) {
 	tests := map[string]struct {
 		policy string
 		nodes  int

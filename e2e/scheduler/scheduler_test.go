@@ -32,6 +32,7 @@ type scenario struct {
 // node come last.
 var scenarios = []scenario{
 	{"NodePolicy", testNodePolicy},
+	{"WeightedNodePolicy", testWeightedNodePolicy},
 	{"DevicePolicy", testDevicePolicy},
 	{"Selection", testSelection},
 	{"Unschedulable", testUnschedulable},

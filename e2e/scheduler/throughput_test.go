@@ -68,7 +68,7 @@ func TestSchedulerThroughput(t *testing.T) {
 	hami := startHAMiScheduler(ctx, t, c, buildHAMiScheduler(t, t.TempDir()))
 	spec := gpuplugin.Spec{TTL: 120 * time.Second, Heartbeat: 30 * time.Second}
 	startStaticFleet(ctx, t, c, hami, nodes, spec)
-	cfg := schedulerConfig(hami, false)
+	cfg := schedulerConfig(hami, best)
 
 	res := Throughput{Nodes: nodes, Pods: pods, NodePolicy: "binpack (default)"}
 	var policy map[string]string

@@ -99,6 +99,7 @@ func run(ctx context.Context, cfg *Config) error {
 	sched, err := extender.New(extender.Deps{
 		Fleet: fleet{watcher}, Settings: store, Index: index, Pods: kube.NewPods(pods, client),
 		Binder: kube.NewBinder(client), IsLeader: leading.Load, Ready: ready, Metrics: extender.NewMetrics(reg),
+		NodeChoice: cfg.NodeChoice,
 	})
 	if err != nil {
 		return err
@@ -123,7 +124,7 @@ func run(ctx context.Context, cfg *Config) error {
 		}
 		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: src.GetCertificate}
 	}
-	log.Info().Str("addr", cfg.Addr).Bool("https", tlsConfig != nil).Bool("leaderElect", cfg.LeaderElect).Msg("serving the extender")
+	log.Info().Str("addr", cfg.Addr).Bool("https", tlsConfig != nil).Str("nodeChoice", string(cfg.NodeChoice)).Bool("leaderElect", cfg.LeaderElect).Msg("serving the extender")
 	h := extender.Handler(ctx, sched, ready, metrics.Handler(reg))
 	if cfg.Profiling {
 		h = withProfiling(h)

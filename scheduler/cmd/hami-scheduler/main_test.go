@@ -19,6 +19,7 @@ import (
 
 	"github.com/hami-project/hami/common/tlsfile"
 	"github.com/hami-project/hami/common/tlsfile/tlsfiletest"
+	"github.com/hami-project/hami/scheduler/internal/extender"
 )
 
 func TestProfilingAddsPprofAndKeepsTheRest(t *testing.T) {
@@ -120,6 +121,18 @@ func TestServeHTTPSSpeaksHTTP2AndPicksUpARenewal(t *testing.T) {
 
 	cancel()
 	require.NoError(t, <-done)
+}
+
+func TestParseFlagsNodeChoice(t *testing.T) {
+	t.Parallel()
+	cfg, err := parseFlags(nil, io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, extender.BestNodes, cfg.NodeChoice)
+	cfg, err = parseFlags([]string{"--node-choice", "weighted"}, io.Discard)
+	require.NoError(t, err)
+	require.Equal(t, extender.WeightedNodes, cfg.NodeChoice)
+	_, err = parseFlags([]string{"--node-choice", "first"}, io.Discard)
+	require.ErrorContains(t, err, `--node-choice: "first" is not one of [best weighted]`)
 }
 
 func TestParseFlagsTLS(t *testing.T) {

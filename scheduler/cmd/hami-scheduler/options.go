@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/hami-project/hami/common/inventory"
 	"github.com/hami-project/hami/common/logging"
 	"github.com/hami-project/hami/common/natsclient"
+	"github.com/hami-project/hami/scheduler/internal/extender"
 )
 
 // Config is everything the scheduler is started with: flags, then the
@@ -36,6 +38,9 @@ type Config struct {
 	NATSPort     int
 	NATSStoreDir string
 	Bucket       string
+
+	// NodeChoice is who chooses among the nodes a pod fits on.
+	NodeChoice extender.NodeChoice
 
 	// Profiling serves Go's pprof endpoints under /debug/pprof/ on Addr.
 	Profiling bool
@@ -67,6 +72,9 @@ func parseFlags(args []string, stderr io.Writer) (*Config, error) {
 	fs.IntVar(&c.NATSPort, "nats-port", 4222, "listen port of the embedded NATS server (-1: any free port)")
 	fs.StringVar(&c.NATSStoreDir, "nats-store-dir", "/var/lib/hami/nats", "JetStream store of the embedded NATS server")
 	fs.StringVar(&c.Bucket, "bucket", inventory.DefaultBucket, "JetStream key-value bucket of the inventories")
+	fs.StringVar((*string)(&c.NodeChoice), "node-choice", string(extender.BestNodes),
+		"best: filter keeps only the nodes the pod's node policy scores highest, and kube-scheduler's scores break ties (configure no prioritizeVerb); "+
+			"weighted: filter keeps every node that fits, and prioritize's scores are added to kube-scheduler's (configure prioritizeVerb)")
 	fs.BoolVar(&c.Profiling, "profiling", false, "serve pprof profiles under /debug/pprof/ on --addr")
 	fs.BoolVar(&c.LeaderElect, "leader-elect", true, "elect a leader through a Lease; only the leader binds")
 	fs.StringVar(&c.LeaseNamespace, "lease-namespace", "kube-system", "namespace of the leader Lease")
@@ -96,6 +104,9 @@ func (c *Config) complete() error {
 	}
 	if (c.TLSCertFile == "") != (c.TLSKeyFile == "") {
 		return errors.New("--tls-cert-file and --tls-key-file: give both to serve HTTPS, or neither for plain HTTP")
+	}
+	if !slices.Contains(extender.NodeChoices, c.NodeChoice) {
+		return fmt.Errorf("--node-choice: %q is not one of %v", c.NodeChoice, extender.NodeChoices)
 	}
 	if c.Reload <= 0 {
 		return errors.New("--config-reload: must be positive, e.g. 5s")

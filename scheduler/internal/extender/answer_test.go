@@ -31,44 +31,47 @@ func TestWrittenAnswersDecodeToTheTypedResults(t *testing.T) {
 		"asks nothing":     {},
 		"invalid":          gpuPod("p", 100, 120, nil),
 	}
+	fixtures := map[string]func(*testing.T, ...*corev1.Pod) *fixture{"best": newFixture, "weighted": newWeightedFixture}
 	for name, pod := range pods {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			typed, written := newFixture(t), newFixture(t)
-			srv := httptest.NewServer(extender.Handler(context.Background(), written.s, func() error { return nil }, nil))
-			t.Cleanup(srv.Close)
-			post := func(path string, body, out any) {
-				t.Helper()
-				b, err := json.Marshal(body)
-				require.NoError(t, err)
-				res, err := http.Post(srv.URL+path, "application/json", bytes.NewReader(b))
-				require.NoError(t, err)
-				defer res.Body.Close()
-				require.Equal(t, http.StatusOK, res.StatusCode)
-				require.NoError(t, json.NewDecoder(res.Body).Decode(out))
-			}
+		for choice, newFixture := range fixtures {
+			t.Run(name+"/"+choice, func(t *testing.T) {
+				t.Parallel()
+				typed, written := newFixture(t), newFixture(t)
+				srv := httptest.NewServer(extender.Handler(context.Background(), written.s, func() error { return nil }, nil))
+				t.Cleanup(srv.Close)
+				post := func(path string, body, out any) {
+					t.Helper()
+					b, err := json.Marshal(body)
+					require.NoError(t, err)
+					res, err := http.Post(srv.URL+path, "application/json", bytes.NewReader(b))
+					require.NoError(t, err)
+					defer res.Body.Close()
+					require.Equal(t, http.StatusOK, res.StatusCode)
+					require.NoError(t, json.NewDecoder(res.Body).Decode(out))
+				}
 
-			want := typed.s.Filter(context.Background(), args(pod, nodes...))
-			var got extenderv1.ExtenderFilterResult
-			post("/filter", args(pod, nodes...), &got)
-			require.Equal(t, *want, got)
-			if want.NodeNames == nil {
-				return
-			}
+				want := typed.s.Filter(context.Background(), args(pod, nodes...))
+				var got extenderv1.ExtenderFilterResult
+				post("/filter", args(pod, nodes...), &got)
+				require.Equal(t, *want, got)
+				if want.NodeNames == nil {
+					return
+				}
 
-			// Prioritize twice: with filter's scores, then judged afresh.
-			passed := *want.NodeNames
-			for range 2 {
-				wantPrio := typed.s.Prioritize(context.Background(), args(pod, passed...))
+				// Prioritize twice: with filter's scores, then judged afresh.
+				passed := *want.NodeNames
+				for range 2 {
+					wantPrio := typed.s.Prioritize(context.Background(), args(pod, passed...))
+					var gotPrio extenderv1.HostPriorityList
+					post("/prioritize", args(pod, passed...), &gotPrio)
+					require.Equal(t, *wantPrio, gotPrio)
+				}
+				wantPrio := typed.s.Prioritize(context.Background(), args(pod, nodes...))
 				var gotPrio extenderv1.HostPriorityList
-				post("/prioritize", args(pod, passed...), &gotPrio)
+				post("/prioritize", args(pod, nodes...), &gotPrio)
 				require.Equal(t, *wantPrio, gotPrio)
-			}
-			wantPrio := typed.s.Prioritize(context.Background(), args(pod, nodes...))
-			var gotPrio extenderv1.HostPriorityList
-			post("/prioritize", args(pod, nodes...), &gotPrio)
-			require.Equal(t, *wantPrio, gotPrio)
-		})
+			})
+		}
 	}
 }
 
@@ -76,7 +79,7 @@ func TestWrittenAnswersDecodeToTheTypedResults(t *testing.T) {
 // the pod it reads when they are there.
 func TestPrioritizeUsesFilterScoresByUID(t *testing.T) {
 	t.Parallel()
-	fx := newFixture(t)
+	fx := newWeightedFixture(t)
 	pod := gpuPod("p", 1000, 10, nil)
 	pod.UID = types.UID("uid-1")
 	res := fx.s.Filter(context.Background(), args(pod, "node-a", "node-b"))

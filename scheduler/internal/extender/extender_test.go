@@ -25,11 +25,23 @@ type fixture struct {
 }
 
 // newFixture has node-a with two 10000 MiB GPUs, node-b with one 2048 MiB
-// GPU, and node-c with no inventory.
+// GPU, and node-c with no inventory; filter keeps the best nodes.
 func newFixture(t *testing.T, ps ...*corev1.Pod) *fixture {
 	t.Helper()
+	return newFixtureOf(t, extender.BestNodes, []*device.NodeInventory{devicetest.Node("node-a", 2, 10000), devicetest.Node("node-b", 1, 2048)}, ps...)
+}
+
+// newWeightedFixture is newFixture where filter keeps every node that fits
+// and prioritize scores them.
+func newWeightedFixture(t *testing.T, ps ...*corev1.Pod) *fixture {
+	t.Helper()
+	return newFixtureOf(t, extender.WeightedNodes, []*device.NodeInventory{devicetest.Node("node-a", 2, 10000), devicetest.Node("node-b", 1, 2048)}, ps...)
+}
+
+func newFixtureOf(t *testing.T, choice extender.NodeChoice, invs []*device.NodeInventory, ps ...*corev1.Pod) *fixture {
+	t.Helper()
 	f := fleet{}
-	for _, inv := range []*device.NodeInventory{devicetest.Node("node-a", 2, 10000), devicetest.Node("node-b", 1, 2048)} {
+	for _, inv := range invs {
 		f[inv.Key()] = inv
 	}
 	st, err := settings.Load("")
@@ -37,8 +49,9 @@ func newFixture(t *testing.T, ps ...*corev1.Pod) *fixture {
 	fx := &fixture{index: usage.NewIndex(), binder: newBinder(), pods: newPods(ps...), leader: true}
 	fx.s, err = extender.New(extender.Deps{
 		Fleet: fleetAdapter{f}, Settings: st, Index: fx.index, Pods: fx.pods, Binder: fx.binder,
-		IsLeader: func() bool { return fx.leader },
-		Now:      func() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) },
+		IsLeader:   func() bool { return fx.leader },
+		Now:        func() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) },
+		NodeChoice: choice,
 	})
 	require.NoError(t, err)
 	return fx
@@ -125,10 +138,51 @@ func TestFilterAnswersInTheFormAsked(t *testing.T) {
 	require.Equal(t, "node-a", res.Nodes.Items[0].Name)
 }
 
+// Under BestNodes, filter passes only the nodes the node policy scores
+// highest; the other nodes the pod fits on are neither passed nor failed,
+// and ties are left to kube-scheduler. Under WeightedNodes every node that
+// fits passes.
+func TestFilterKeepsTheBestNodes(t *testing.T) {
+	t.Parallel()
+	// node-b (one 2048 MiB GPU) is fuller after placing 1000 MiB than
+	// node-a (two of 10000 MiB); node-a2 is node-a's twin.
+	invs := []*device.NodeInventory{devicetest.Node("node-a", 2, 10000), devicetest.Node("node-a2", 2, 10000), devicetest.Node("node-b", 1, 2048)}
+	nodes := []string{"node-a", "node-a2", "node-b", "node-c"}
+	tests := map[string]struct {
+		choice extender.NodeChoice
+		policy string
+		pass   []string
+	}{
+		"best, binpack":     {choice: extender.BestNodes, policy: "binpack", pass: []string{"node-b"}},
+		"best, spread":      {choice: extender.BestNodes, policy: "spread", pass: []string{"node-a", "node-a2"}},
+		"weighted, binpack": {choice: extender.WeightedNodes, policy: "binpack", pass: []string{"node-a", "node-a2", "node-b"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			fx := newFixtureOf(t, tc.choice, invs)
+			pod := gpuPod("p", 1000, 10, map[string]string{"hami.io/node-scheduler-policy": tc.policy})
+			res := fx.s.Filter(context.Background(), args(pod, nodes...))
+			require.Empty(t, res.Error)
+			require.Equal(t, tc.pass, *res.NodeNames)
+			require.Equal(t, extenderv1.FailedNodesMap{"node-c": "nvidia no inventory"}, res.FailedNodes)
+		})
+	}
+}
+
+func TestNewRejectsAnUnknownNodeChoice(t *testing.T) {
+	t.Parallel()
+	st, err := settings.Load("")
+	require.NoError(t, err)
+	_, err = extender.New(extender.Deps{Fleet: fleetAdapter{fleet{}}, Settings: st, Index: usage.NewIndex(),
+		Pods: newPods(), Binder: newBinder(), NodeChoice: "first"})
+	require.ErrorContains(t, err, `node choice "first"`)
+}
+
 func TestPrioritizeFollowsNodePolicy(t *testing.T) {
 	t.Parallel()
 	busy := gpuPod("busy", 9000, 90, nil)
-	fx := newFixture(t, busy)
+	fx := newWeightedFixture(t, busy)
 	require.Empty(t, fx.s.Bind(context.Background(), bindArgs(busy, "node-a")).Error)
 
 	score := func(policy string) map[string]int64 {

@@ -66,13 +66,23 @@ func (s *Scheduler) filter(ctx context.Context, pod *corev1.Pod, names []string,
 	s.metrics.filterLatency.Observe(time.Since(start).Seconds())
 }
 
-// place judges the pod on every node and keeps the scores for the pod's
-// prioritize call.
+// place judges the pod on every node. Under BestNodes only the nodes of
+// the highest score pass; the others fit but are left out of the answer,
+// neither passed nor failed. It keeps the scores for the pod's prioritize
+// call.
 func (s *Scheduler) place(ctx context.Context, d *demand, names []string, out filterSink) {
 	evals := s.evaluateAll(d, names)
+	best := int8(unfit) // every fitting node passes
+	if s.keepBest {
+		for i := range names {
+			if e := &(*evals)[i]; e.unfit == nil {
+				best = max(best, e.score)
+			}
+		}
+	}
 	buf := getScores(len(names))
 	scores := *buf
-	fit, example := 0, ""
+	fit, kept, example := 0, 0, ""
 	for i, name := range names {
 		e := &(*evals)[i]
 		if e.unfit != nil {
@@ -86,10 +96,13 @@ func (s *Scheduler) place(ctx context.Context, d *demand, names []string, out fi
 		}
 		scores[i] = e.score
 		fit++
-		out.pass(name)
+		if e.score >= best {
+			kept++
+			out.pass(name)
+		}
 	}
 	putEvals(evals)
-	if fit > 1 { // kube-scheduler asks for priorities only to choose
+	if kept > 1 { // kube-scheduler asks for priorities only to choose
 		s.scores.put(d.pod.UID, names, buf, s.now())
 	} else {
 		putScores(buf)
@@ -100,7 +113,7 @@ func (s *Scheduler) place(ctx context.Context, d *demand, names []string, out fi
 		return
 	}
 	s.metrics.decision("filter", "fit", "")
-	zerolog.Ctx(ctx).Debug().Str("pod", podKey(d.pod)).Int("nodes", len(names)).Int("fit", fit).Msg("filter")
+	zerolog.Ctx(ctx).Debug().Str("pod", podKey(d.pod)).Int("nodes", len(names)).Int("fit", fit).Int("kept", kept).Msg("filter")
 }
 
 // typedFilter collects the verdicts into an ExtenderFilterResult.

@@ -52,6 +52,26 @@ var (
 	ErrPodMoved  = errors.New("pod changed since it was scheduled")
 )
 
+// NodeChoice says who chooses among the nodes a pod fits on.
+type NodeChoice string
+
+const (
+	// BestNodes: filter keeps only the nodes the pod's node policy scores
+	// highest, and kube-scheduler's own scores choose among those. The
+	// policy decides, whatever kube-scheduler's score plugins prefer, and
+	// kube-scheduler calls the extender once per pod before bind:
+	// prioritize is not needed.
+	BestNodes NodeChoice = "best"
+	// WeightedNodes: filter keeps every node the pod fits on, and
+	// prioritize scores them; kube-scheduler adds those scores, times the
+	// extender's weight, to its own. Its score plugins (least allocated
+	// CPU and memory, say) can then outweigh the node policy.
+	WeightedNodes NodeChoice = "weighted"
+)
+
+// NodeChoices lists the valid NodeChoice values.
+var NodeChoices = []NodeChoice{BestNodes, WeightedNodes}
+
 // Scheduler makes the decisions. Filter and prioritize only read; bind's
 // choose-and-book is serialised so that two decisions never book the same
 // capacity.
@@ -66,6 +86,7 @@ type Scheduler struct {
 	now      func() time.Time
 	metrics  *Metrics
 	scores   *scoreCache
+	keepBest bool // NodeChoice is BestNodes
 
 	bindMu sync.Mutex // serialises choose-and-book
 }
@@ -88,6 +109,9 @@ type Deps struct {
 	// Now is the clock; nil means time.Now.
 	Now     func() time.Time
 	Metrics *Metrics
+	// NodeChoice is who chooses among the nodes a pod fits on; empty means
+	// BestNodes.
+	NodeChoice NodeChoice
 }
 
 // New builds a Scheduler.
@@ -95,8 +119,16 @@ func New(d Deps) (*Scheduler, error) {
 	if d.Fleet == nil || d.Settings == nil || d.Index == nil || d.Pods == nil || d.Binder == nil {
 		return nil, errors.New("extender: fleet, settings, index, pods and binder are required")
 	}
+	switch d.NodeChoice {
+	case "":
+		d.NodeChoice = BestNodes
+	case BestNodes, WeightedNodes:
+	default:
+		return nil, fmt.Errorf("extender: node choice %q: want one of %v", d.NodeChoice, NodeChoices)
+	}
 	s := &Scheduler{fleet: d.Fleet, settings: d.Settings, index: d.Index, pods: d.Pods,
-		binder: d.Binder, leader: d.IsLeader, ready: d.Ready, now: d.Now, metrics: d.Metrics, scores: newScoreCache()}
+		binder: d.Binder, leader: d.IsLeader, ready: d.Ready, now: d.Now, metrics: d.Metrics, scores: newScoreCache(),
+		keepBest: d.NodeChoice == BestNodes}
 	if s.leader == nil {
 		s.leader = func() bool { return true }
 	}
