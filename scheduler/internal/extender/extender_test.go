@@ -1,10 +1,13 @@
 package extender_test
 
 import (
+	"bytes"
 	"context"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	extenderv1 "k8s.io/kube-scheduler/extender/v1"
@@ -207,4 +210,46 @@ func TestPrioritizeFollowsNodePolicy(t *testing.T) {
 	res := fx.s.Filter(context.Background(), args(pod, "node-a", "node-b", "node-c"))
 	list := *fx.s.Prioritize(context.Background(), args(pod, *res.NodeNames...))
 	require.Equal(t, extenderv1.HostPriorityList{{Host: "node-a", Score: 10}}, list)
+}
+
+// kube-scheduler's calls tell whether its configuration matches the node
+// choice; a mismatch is said once in the log.
+func TestMismatchedPrioritizeVerbIsLoggedOnce(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		weighted   bool
+		prioritize bool
+		want       string
+	}{
+		"weighted without prioritize": {weighted: true, want: "has not called prioritize"},
+		"weighted with prioritize":    {weighted: true, prioritize: true},
+		"best with prioritize":        {prioritize: true, want: "can drop prioritizeVerb"},
+		"best without prioritize":     {},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			fx := newFixture(t)
+			if tc.weighted {
+				fx = newWeightedFixture(t)
+			}
+			var log bytes.Buffer
+			ctx := zerolog.New(&log).WithContext(context.Background())
+			// The same node sent twice ties with itself: every filter
+			// answer leaves kube-scheduler a choice.
+			for range 120 {
+				pod := gpuPod("p", 1000, 10, nil)
+				res := fx.s.Filter(ctx, args(pod, "node-a", "node-a"))
+				require.Len(t, *res.NodeNames, 2)
+				if tc.prioritize {
+					fx.s.Prioritize(ctx, args(pod, *res.NodeNames...))
+				}
+			}
+			if tc.want == "" {
+				require.NotContains(t, log.String(), "prioritize")
+				return
+			}
+			require.Equal(t, 1, strings.Count(log.String(), tc.want), log.String())
+		})
+	}
 }

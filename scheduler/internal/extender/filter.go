@@ -104,6 +104,7 @@ func (s *Scheduler) place(ctx context.Context, d *demand, names []string, out fi
 	putEvals(evals)
 	if kept > 1 { // kube-scheduler asks for priorities only to choose
 		s.scores.put(d.pod.UID, names, buf, s.now())
+		s.checkPrioritizeVerb(ctx)
 	} else {
 		putScores(buf)
 	}
@@ -192,6 +193,7 @@ func (s *Scheduler) AppendPrioritize(dst []byte, uid types.UID, names []string, 
 // node again. A node the pod does not fit on scores 0, as does every node
 // when the pod is not ours or cannot be read.
 func (s *Scheduler) priorities(uid types.UID, names []string, pod func() (*corev1.Pod, error)) *[]int8 {
+	s.calls.prioritized.Add(1)
 	scores, ok := s.scores.take(uid, names, s.now())
 	if !ok {
 		scores = getScores(len(names))

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/rs/zerolog"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 
@@ -43,6 +45,43 @@ type Binder interface {
 // Settings gives the settings in force.
 type Settings interface {
 	Current() *settings.Settings
+}
+
+// callCounts tell whether kube-scheduler's configuration matches the node
+// choice: how many filter answers left it a choice of nodes, and how many
+// prioritize calls came.
+type callCounts struct {
+	choices     atomic.Int64
+	prioritized atomic.Int64
+	told        atomic.Bool
+}
+
+// configCheckAfter is how many filter answers that leave a choice of nodes
+// are seen before the prioritize calls are compared with the node choice.
+const configCheckAfter = 50
+
+// checkPrioritizeVerb is called for each filter answer that leaves
+// kube-scheduler a choice of nodes. Once enough were, it says (once) when
+// the prioritize calls do not match the node choice: under WeightedNodes
+// without any, the node policy is not applied at all; under BestNodes they
+// only add a call per pod.
+func (s *Scheduler) checkPrioritizeVerb(ctx context.Context) {
+	if s.calls.choices.Add(1) < configCheckAfter || s.calls.told.Load() {
+		return
+	}
+	prioritized := s.calls.prioritized.Load()
+	switch {
+	case !s.keepBest && prioritized == 0:
+		if s.calls.told.CompareAndSwap(false, true) {
+			zerolog.Ctx(ctx).Warn().Msg("--node-choice=weighted, but kube-scheduler has not called prioritize: " +
+				"the node policy is not applied; add prioritizeVerb to the extender's configuration, or use --node-choice=best")
+		}
+	case s.keepBest && prioritized > 0:
+		if s.calls.told.CompareAndSwap(false, true) {
+			zerolog.Ctx(ctx).Info().Msg("--node-choice=best: filter already applies the node policy, " +
+				"so kube-scheduler's prioritize calls only add a round trip; the extender's configuration can drop prioritizeVerb")
+		}
+	}
 }
 
 // Errors a bind call may return.
@@ -87,6 +126,7 @@ type Scheduler struct {
 	metrics  *Metrics
 	scores   *scoreCache
 	keepBest bool // NodeChoice is BestNodes
+	calls    callCounts
 
 	bindMu sync.Mutex // serialises choose-and-book
 }
