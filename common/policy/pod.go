@@ -9,6 +9,9 @@ import (
 type Vendor struct {
 	Inventory *device.NodeInventory
 	Usage     NodeUsage
+	// Summary, when not nil, is Summarize(Inventory, Usage), kept by the
+	// caller to be reused from pod to pod; nil has it summed on each use.
+	Summary *Summary
 }
 
 // Node is a node as placement sees it: one entry per vendor the pod asks

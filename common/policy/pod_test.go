@@ -167,13 +167,21 @@ func TestEvaluateAgreesWithFitPodAndScoreOnRandomNodes(t *testing.T) {
 		devicePolicy := []string{policy.Binpack, policy.Spread, policy.TopologyAware}[pick(3)]
 		nodePolicy := []string{policy.Binpack, policy.Spread}[pick(2)]
 
+		// The same node with its summary kept, as the scheduler has it.
+		summed := policy.Node{{Inventory: inv, Usage: u, Summary: policy.Summarize(inv, u)}}
+
 		score, unfit := policy.Evaluate(node, pod, devicePolicy, nodePolicy)
+		scoreSummed, unfitSummed := policy.Evaluate(summed, pod, devicePolicy, nodePolicy)
 		p, want := policy.FitPod(node, pod, devicePolicy)
 		if want != nil {
 			require.Equal(t, want, unfit, "case %d", n)
+			require.Equal(t, want, unfitSummed, "case %d, summed", n)
 			continue
 		}
 		require.Nil(t, unfit, "case %d", n)
+		require.Nil(t, unfitSummed, "case %d, summed", n)
 		require.Equal(t, policy.Score(node, p, nodePolicy), score, "case %d", n)
+		require.Equal(t, score, scoreSummed, "case %d, summed", n)
+		require.Equal(t, score, policy.Score(summed, p, nodePolicy), "case %d, Score summed", n)
 	}
 }

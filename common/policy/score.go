@@ -15,14 +15,14 @@ func Score(node Node, p *Placement, nodePolicy string) int64 {
 		vendor := p.Containers[0].Vendors[0].Vendor
 		mem, cores := p.share(vendor)
 		v, _ := node.Get(vendor)
-		return scoreOf(utilizationWith(v.Inventory, v.Usage, mem, cores), nodePolicy)
+		return scoreOf(v.utilizationWith(mem, cores), nodePolicy)
 	}
 	var sum float64
 	var n int
 	for _, vendor := range p.vendors() {
 		mem, cores := p.share(vendor)
 		v, _ := node.Get(vendor)
-		sum += utilizationWith(v.Inventory, v.Usage, mem, cores)
+		sum += v.utilizationWith(mem, cores)
 		n++
 	}
 	if n == 0 {
@@ -53,14 +53,14 @@ func Evaluate(node Node, pod *request.Pod, devicePolicy, nodePolicy string) (int
 			// The score needs the share the pod takes, not which device
 			// takes it: where every device would take the same share, the
 			// first that fits answers, and the others need no check.
-			if mem, cores, same := sameShare(v.Inventory, &req); same && anyFits(v.Inventory, v.Usage, &req) {
-				return scoreOf(utilizationWith(v.Inventory, v.Usage, mem, cores), nodePolicy), nil
+			if mem, cores, same := sameShare(&v, &req); same && anyFits(v.Inventory, v.Usage, &req) {
+				return scoreOf(v.utilizationWith(mem, cores), nodePolicy), nil
 			}
 			c, unfit := fitOne(v.Inventory, v.Usage, &req)
 			if unfit != nil {
 				return 0, unfit
 			}
-			return scoreOf(utilizationWith(v.Inventory, v.Usage, c.MemoryMiB, c.Cores), nodePolicy), nil
+			return scoreOf(v.utilizationWith(c.MemoryMiB, c.Cores), nodePolicy), nil
 		}
 	}
 	p, unfit := FitPod(node, pod, devicePolicy)
@@ -75,19 +75,21 @@ func Evaluate(node Node, pod *request.Pod, devicePolicy, nodePolicy string) (int
 // under 100% of the cores, in hami-core mode, on devices that all round
 // memory to the same unit. Anything else (a percentage of each device's
 // memory, a whole device, a MIG profile) depends on the device.
-func sameShare(inv *device.NodeInventory, req *Request) (int64, int32, bool) {
-	if req.MemoryPercent > 0 || req.Cores >= 100 || len(inv.Devices) == 0 ||
+func sameShare(v *Vendor, req *Request) (int64, int32, bool) {
+	if req.MemoryPercent > 0 || req.Cores >= 100 || len(v.Inventory.Devices) == 0 ||
 		(req.Selection.Mode != "" && req.Selection.Mode != device.ModeHAMiCore) {
 		return 0, 0, false
 	}
-	unit := max(inv.Devices[0].MemoryUnitMiB, 1)
-	for i := range inv.Devices {
-		d := &inv.Devices[i]
-		if max(d.MemoryUnitMiB, 1) != unit || !d.HasMode(device.ModeHAMiCore) {
-			return 0, 0, false
-		}
+	var unit int64
+	if v.Summary != nil {
+		unit = v.Summary.shareUnit
+	} else {
+		unit = uniformShareUnit(v.Inventory)
 	}
-	return memoryFor(&inv.Devices[0], req), req.Cores, true
+	if unit == 0 {
+		return 0, 0, false
+	}
+	return memoryFor(&v.Inventory.Devices[0], req), req.Cores, true
 }
 
 // anyFits reports whether some device of inv takes req.

@@ -101,15 +101,49 @@ func sliceMask(start, size int32) uint64 {
 	return ((uint64(1) << uint(size)) - 1) << uint(start)
 }
 
-// utilizationWith is the share of the inventory's healthy capacity in use
-// once extra memory and cores are booked: the mean of the memory and compute
+// Summary is what scoring reads of a whole inventory and its usage, summed
+// once. The scheduler computes it when it builds a node's usage and keeps it
+// beside that usage, so that filter, which scores every node of the cluster
+// for every pod, does not walk every device of every node for it again.
+type Summary struct {
+	memUsed, coreUsed int64 // booked on healthy devices
+	memCap, coreCap   int64 // what healthy devices may hand out
+	// shareUnit is the memory unit (at least 1) of every device when all
+	// take hami-core shares and round memory alike, so that a request
+	// takes the same share of whichever device; 0 when they do not.
+	shareUnit int64
+}
+
+// Summarize sums inv with its usage u.
+func Summarize(inv *device.NodeInventory, u NodeUsage) *Summary {
+	s := &Summary{shareUnit: uniformShareUnit(inv)}
+	s.memUsed, s.coreUsed, s.memCap, s.coreCap = totals(inv, u)
+	return s
+}
+
+// utilizationWith is the share of the vendor's healthy capacity in use once
+// extra memory and cores are booked: the mean of the memory and compute
 // shares, in [0, 1].
-func utilizationWith(inv *device.NodeInventory, u NodeUsage, extraMem int64, extraCores int32) float64 {
-	// Integer sums, and the usage read in place: filter scores every node
-	// of the cluster for every pod, and copying each DeviceUsage out and
-	// converting per device showed as a tenth of its time.
-	memUsed, coreUsed := extraMem, int64(extraCores)
-	var memCap, coreCap int64
+func (v *Vendor) utilizationWith(extraMem int64, extraCores int32) float64 {
+	var memUsed, coreUsed, memCap, coreCap int64
+	if s := v.Summary; s != nil {
+		memUsed, coreUsed, memCap, coreCap = s.memUsed, s.coreUsed, s.memCap, s.coreCap
+	} else {
+		memUsed, coreUsed, memCap, coreCap = totals(v.Inventory, v.Usage)
+	}
+	memUsed += extraMem
+	coreUsed += int64(extraCores)
+	if memCap == 0 || coreCap == 0 {
+		return 0
+	}
+	return (min(float64(memUsed)/float64(memCap), 1) + min(float64(coreUsed)/float64(coreCap), 1)) / 2
+}
+
+// totals sums the usage booked on the inventory's healthy devices and what
+// they may hand out. Integer sums, and the usage read in place: copying
+// each DeviceUsage out and converting per device showed as a tenth of
+// filter's time.
+func totals(inv *device.NodeInventory, u NodeUsage) (memUsed, coreUsed, memCap, coreCap int64) {
 	for i := range inv.Devices {
 		d := &inv.Devices[i]
 		if !d.Healthy {
@@ -122,8 +156,21 @@ func utilizationWith(inv *device.NodeInventory, u NodeUsage, extraMem int64, ext
 		memCap += d.MemoryCapacityMiB(inv.Scaling)
 		coreCap += int64(d.CoreCapacity(inv.Scaling))
 	}
-	if memCap == 0 || coreCap == 0 {
+	return memUsed, coreUsed, memCap, coreCap
+}
+
+// uniformShareUnit is the memory unit of every device of inv when all take
+// hami-core shares and round memory to the same unit; 0 otherwise.
+func uniformShareUnit(inv *device.NodeInventory) int64 {
+	if len(inv.Devices) == 0 {
 		return 0
 	}
-	return (min(float64(memUsed)/float64(memCap), 1) + min(float64(coreUsed)/float64(coreCap), 1)) / 2
+	unit := max(inv.Devices[0].MemoryUnitMiB, 1)
+	for i := range inv.Devices {
+		d := &inv.Devices[i]
+		if max(d.MemoryUnitMiB, 1) != unit || !d.HasMode(device.ModeHAMiCore) {
+			return 0
+		}
+	}
+	return unit
 }

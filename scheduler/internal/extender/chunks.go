@@ -51,7 +51,9 @@ func (s *Scheduler) evaluateAll(d *demand, names []string) *[]nodeEval {
 	chunks(len(names), func(lo, hi int) {
 		r, done := s.index.Read()
 		defer done()
-		scratch := make(policy.Node, 0, len(d.vendors))
+		// On the stack for up to three vendors, what a pod asks for.
+		var scratchArray [3]policy.Vendor
+		scratch := scratchArray[:0]
 		for i := lo; i < hi; i++ {
 			res[i] = s.evaluateOne(d, names[i], r, scratch)
 		}

@@ -53,13 +53,11 @@ func (s *Scheduler) view(d *demand, nodeName string, r usage.Reader, scratch pol
 		if !ok {
 			return nil, &policy.Unfit{Vendor: vendor, Code: policy.NoInventory}
 		}
-		var u policy.NodeUsage
 		if d.booked {
-			u = r.UsageExcept(inv, d.pod.UID)
+			node = append(node, policy.Vendor{Inventory: inv, Usage: r.UsageExcept(inv, d.pod.UID)})
 		} else {
-			u = r.Usage(inv)
+			node = append(node, r.Vendor(inv))
 		}
-		node = append(node, policy.Vendor{Inventory: inv, Usage: u})
 	}
 	return node, nil
 }

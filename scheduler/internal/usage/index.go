@@ -50,26 +50,28 @@ type alignedSet struct {
 }
 
 // find returns the entry for inv at gen.
-func (s *alignedSet) find(inv *device.NodeInventory, gen uint64) (policy.NodeUsage, bool) {
+func (s *alignedSet) find(inv *device.NodeInventory, gen uint64) (*aligned, bool) {
 	if s == nil {
 		return nil, false
 	}
 	if s.first.inv == inv && s.first.gen == gen {
-		return s.first.usage, true
+		return &s.first, true
 	}
-	for _, c := range s.more {
-		if c.inv == inv && c.gen == gen {
-			return c.usage, true
+	for i := range s.more {
+		if c := &s.more[i]; c.inv == inv && c.gen == gen {
+			return c, true
 		}
 	}
 	return nil, false
 }
 
-// aligned is a NodeUsage built for one inventory at one generation.
+// aligned is a NodeUsage built for one inventory at one generation, with
+// its summary for scoring.
 type aligned struct {
-	inv   *device.NodeInventory
-	gen   uint64
-	usage policy.NodeUsage
+	inv     *device.NodeInventory
+	gen     uint64
+	usage   policy.NodeUsage
+	summary *policy.Summary
 }
 
 // NewIndex returns an empty index.
@@ -142,17 +144,26 @@ type Reader struct{ x *Index }
 
 // Usage is Index.Usage under the reader's lock.
 func (r Reader) Usage(inv *device.NodeInventory) policy.NodeUsage {
+	return r.Vendor(inv).Usage
+}
+
+// Vendor returns what placement reads of inv's vendor on its node: the
+// inventory, its usage and their summary, built once per inventory and
+// change of the node's pods. A node without pods has no usage, and its
+// summary is left to the policy.
+func (r Reader) Vendor(inv *device.NodeInventory) policy.Vendor {
 	n := r.x.nodes[inv.Node]
 	if n == nil {
-		return nil
+		return policy.Vendor{Inventory: inv}
 	}
 	cached := n.cache.Load()
-	if u, ok := cached.find(inv, n.gen); ok {
-		return u
+	if a, ok := cached.find(inv, n.gen); ok {
+		return policy.Vendor{Inventory: inv, Usage: a.usage, Summary: a.summary}
 	}
 	u := build(inv, n.pods, "")
-	n.remember(cached, aligned{inv: inv, gen: n.gen, usage: u})
-	return u
+	sum := policy.Summarize(inv, u)
+	n.remember(cached, aligned{inv: inv, gen: n.gen, usage: u, summary: sum})
+	return policy.Vendor{Inventory: inv, Usage: u, Summary: sum}
 }
 
 // UsageExcept is Usage without one pod's share: a pod being scheduled again

@@ -125,3 +125,34 @@ func TestIndexCachesEachVendorOfANode(t *testing.T) {
 	require.Equal(t, int64(3000), x.Usage(nv)[1].MemoryMiB)
 	require.Equal(t, policy.DeviceUsage{}, x.Usage(mlu)[0])
 }
+
+// The summary kept beside a node's usage is the policy's summary of that
+// usage, and follows changes of the node's pods and of its inventory.
+func TestIndexKeepsTheSummaryOfTheUsage(t *testing.T) {
+	t.Parallel()
+	x := usage.NewIndex()
+	inv := devicetest.Node("n1", 2, 10000)
+	vendor := func(inv *device.NodeInventory) policy.Vendor {
+		r, done := x.Read()
+		defer done()
+		return r.Vendor(inv)
+	}
+	require.Equal(t, policy.Vendor{Inventory: inv}, vendor(inv), "a node without pods: the policy sums it")
+
+	x.Set(pod("a", "n1", gpu("GPU-n1-0", 3000, 30)))
+	v := vendor(inv)
+	require.Equal(t, policy.Summarize(inv, v.Usage), v.Summary)
+	require.Same(t, v.Summary, vendor(inv).Summary, "kept until the node changes")
+
+	x.Set(pod("b", "n1", gpu("GPU-n1-1", 1000, 10)))
+	w := vendor(inv)
+	require.Equal(t, int64(1000), w.Usage[1].MemoryMiB)
+	require.Equal(t, policy.Summarize(inv, w.Usage), w.Summary)
+	require.NotEqual(t, v.Summary, w.Summary, "a pod more on the node changes it")
+
+	next := devicetest.Node("n1", 2, 10000)
+	next.Devices[0].Healthy = false
+	n := vendor(next)
+	require.Equal(t, policy.Summarize(next, n.Usage), n.Summary)
+	require.NotEqual(t, w.Summary, n.Summary, "a republished inventory changes it")
+}
