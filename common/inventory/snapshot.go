@@ -18,7 +18,7 @@ type Entry struct {
 	// Stale is set when the inventory was not refreshed within its TTL.
 	Stale bool
 	// expires is when the inventory goes stale, in Unix nanoseconds, worked
-	// out once; 0 for an Entry built without newEntry.
+	// out once by newEntry.
 	expires int64
 }
 
@@ -126,13 +126,4 @@ func (s Snapshot) Entries() []Entry {
 // Len is the number of entries, stale ones included.
 func (s Snapshot) Len() int { return len(s.idx.entries) }
 
-func (s Snapshot) stale(e *Entry) bool {
-	switch {
-	case e.Stale:
-		return true
-	case e.expires != 0:
-		return s.nowNano > e.expires
-	default:
-		return e.Inventory.Expired(s.now)
-	}
-}
+func (s Snapshot) stale(e *Entry) bool { return e.Stale || s.nowNano > e.expires }

@@ -19,7 +19,7 @@ func entry(node string, publishedAt time.Time, healthy bool) *Entry {
 	inv := devicetest.Node(node, 1, 81920)
 	inv.PublishedAt, inv.TTLSeconds = publishedAt, 30
 	inv.Devices[0].Healthy = healthy
-	return &Entry{Key: inv.Key(), Inventory: inv}
+	return newEntry(inv.Key(), inv, 0, publishedAt)
 }
 
 func types(events []Event) []EventType {
