@@ -15,14 +15,16 @@ func Score(node Node, p *Placement, nodePolicy string) int64 {
 		vendor := p.Containers[0].Vendors[0].Vendor
 		mem, cores := p.share(vendor)
 		v, _ := node.Get(vendor)
-		return scoreOf(v.utilizationWith(mem, cores), nodePolicy)
+		sum := v.summary()
+		return scoreOf(sum.utilizationWith(mem, cores), nodePolicy)
 	}
 	var sum float64
 	var n int
 	for _, vendor := range p.vendors() {
 		mem, cores := p.share(vendor)
 		v, _ := node.Get(vendor)
-		sum += v.utilizationWith(mem, cores)
+		s := v.summary()
+		sum += s.utilizationWith(mem, cores)
 		n++
 	}
 	if n == 0 {
@@ -53,14 +55,15 @@ func Evaluate(node Node, pod *request.Pod, devicePolicy, nodePolicy string) (int
 			// The score needs the share the pod takes, not which device
 			// takes it: where every device would take the same share, the
 			// first that fits answers, and the others need no check.
-			if mem, cores, same := sameShare(&v, &req); same && anyFits(v.Inventory, v.Usage, &req) {
-				return scoreOf(v.utilizationWith(mem, cores), nodePolicy), nil
+			sum := v.summary()
+			if mem, cores, same := sameShare(v.Inventory, sum.shareUnit, &req); same && anyFits(v.Inventory, v.Usage, &req) {
+				return scoreOf(sum.utilizationWith(mem, cores), nodePolicy), nil
 			}
 			c, unfit := fitOne(v.Inventory, v.Usage, &req)
 			if unfit != nil {
 				return 0, unfit
 			}
-			return scoreOf(v.utilizationWith(c.MemoryMiB, c.Cores), nodePolicy), nil
+			return scoreOf(sum.utilizationWith(c.MemoryMiB, c.Cores), nodePolicy), nil
 		}
 	}
 	p, unfit := FitPod(node, pod, devicePolicy)
@@ -73,23 +76,15 @@ func Evaluate(node Node, pod *request.Pod, devicePolicy, nodePolicy string) (int
 // sameShare reports whether req would take the same memory and cores on
 // every device of inv that can take it, and that share: fixed memory and
 // under 100% of the cores, in hami-core mode, on devices that all round
-// memory to the same unit. Anything else (a percentage of each device's
-// memory, a whole device, a MIG profile) depends on the device.
-func sameShare(v *Vendor, req *Request) (int64, int32, bool) {
-	if req.MemoryPercent > 0 || req.Cores >= 100 || len(v.Inventory.Devices) == 0 ||
+// memory to the same unit (shareUnit, 0 when they do not). Anything else (a
+// percentage of each device's memory, a whole device, a MIG profile)
+// depends on the device.
+func sameShare(inv *device.NodeInventory, shareUnit int64, req *Request) (int64, int32, bool) {
+	if shareUnit == 0 || req.MemoryPercent > 0 || req.Cores >= 100 ||
 		(req.Selection.Mode != "" && req.Selection.Mode != device.ModeHAMiCore) {
 		return 0, 0, false
 	}
-	var unit int64
-	if v.Summary != nil {
-		unit = v.Summary.shareUnit
-	} else {
-		unit = uniformShareUnit(v.Inventory)
-	}
-	if unit == 0 {
-		return 0, 0, false
-	}
-	return memoryFor(&v.Inventory.Devices[0], req), req.Cores, true
+	return memoryFor(&inv.Devices[0], req), req.Cores, true
 }
 
 // anyFits reports whether some device of inv takes req.

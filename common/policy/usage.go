@@ -116,27 +116,33 @@ type Summary struct {
 
 // Summarize sums inv with its usage u.
 func Summarize(inv *device.NodeInventory, u NodeUsage) *Summary {
-	s := &Summary{shareUnit: uniformShareUnit(inv)}
+	s := summarize(inv, u)
+	return &s
+}
+
+func summarize(inv *device.NodeInventory, u NodeUsage) Summary {
+	s := Summary{shareUnit: uniformShareUnit(inv)}
 	s.memUsed, s.coreUsed, s.memCap, s.coreCap = totals(inv, u)
 	return s
 }
 
-// utilizationWith is the share of the vendor's healthy capacity in use once
-// extra memory and cores are booked: the mean of the memory and compute
-// shares, in [0, 1].
-func (v *Vendor) utilizationWith(extraMem int64, extraCores int32) float64 {
-	var memUsed, coreUsed, memCap, coreCap int64
-	if s := v.Summary; s != nil {
-		memUsed, coreUsed, memCap, coreCap = s.memUsed, s.coreUsed, s.memCap, s.coreCap
-	} else {
-		memUsed, coreUsed, memCap, coreCap = totals(v.Inventory, v.Usage)
+// summary is v's Summary, summed now when v carries none.
+func (v *Vendor) summary() Summary {
+	if v.Summary != nil {
+		return *v.Summary
 	}
-	memUsed += extraMem
-	coreUsed += int64(extraCores)
-	if memCap == 0 || coreCap == 0 {
+	return summarize(v.Inventory, v.Usage)
+}
+
+// utilizationWith is the share of the healthy capacity in use once extra
+// memory and cores are booked: the mean of the memory and compute shares,
+// in [0, 1].
+func (s *Summary) utilizationWith(extraMem int64, extraCores int32) float64 {
+	if s.memCap == 0 || s.coreCap == 0 {
 		return 0
 	}
-	return (min(float64(memUsed)/float64(memCap), 1) + min(float64(coreUsed)/float64(coreCap), 1)) / 2
+	memUsed, coreUsed := s.memUsed+extraMem, s.coreUsed+int64(extraCores)
+	return (min(float64(memUsed)/float64(s.memCap), 1) + min(float64(coreUsed)/float64(s.coreCap), 1)) / 2
 }
 
 // totals sums the usage booked on the inventory's healthy devices and what

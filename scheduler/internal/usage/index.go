@@ -50,28 +50,26 @@ type alignedSet struct {
 }
 
 // find returns the entry for inv at gen.
-func (s *alignedSet) find(inv *device.NodeInventory, gen uint64) (*aligned, bool) {
+func (s *alignedSet) find(inv *device.NodeInventory, gen uint64) (policy.Vendor, bool) {
 	if s == nil {
-		return nil, false
+		return policy.Vendor{}, false
 	}
-	if s.first.inv == inv && s.first.gen == gen {
-		return &s.first, true
+	if s.first.vendor.Inventory == inv && s.first.gen == gen {
+		return s.first.vendor, true
 	}
-	for i := range s.more {
-		if c := &s.more[i]; c.inv == inv && c.gen == gen {
-			return c, true
+	for _, c := range s.more {
+		if c.vendor.Inventory == inv && c.gen == gen {
+			return c.vendor, true
 		}
 	}
-	return nil, false
+	return policy.Vendor{}, false
 }
 
-// aligned is a NodeUsage built for one inventory at one generation, with
-// its summary for scoring.
+// aligned is the usage of one inventory's devices at one generation of
+// the node's pods, with its summary for scoring.
 type aligned struct {
-	inv     *device.NodeInventory
-	gen     uint64
-	usage   policy.NodeUsage
-	summary *policy.Summary
+	gen    uint64
+	vendor policy.Vendor
 }
 
 // NewIndex returns an empty index.
@@ -157,13 +155,13 @@ func (r Reader) Vendor(inv *device.NodeInventory) policy.Vendor {
 		return policy.Vendor{Inventory: inv}
 	}
 	cached := n.cache.Load()
-	if a, ok := cached.find(inv, n.gen); ok {
-		return policy.Vendor{Inventory: inv, Usage: a.usage, Summary: a.summary}
+	if v, ok := cached.find(inv, n.gen); ok {
+		return v
 	}
 	u := build(inv, n.pods, "")
-	sum := policy.Summarize(inv, u)
-	n.remember(cached, aligned{inv: inv, gen: n.gen, usage: u, summary: sum})
-	return policy.Vendor{Inventory: inv, Usage: u, Summary: sum}
+	v := policy.Vendor{Inventory: inv, Usage: u, Summary: policy.Summarize(inv, u)}
+	n.remember(cached, aligned{gen: n.gen, vendor: v})
+	return v
 }
 
 // UsageExcept is Usage without one pod's share: a pod being scheduled again
@@ -182,7 +180,7 @@ func (n *node) remember(prev *alignedSet, a aligned) {
 	next := &alignedSet{first: a}
 	if prev != nil {
 		for _, c := range append([]aligned{prev.first}, prev.more...) {
-			if c.inv.Vendor != a.inv.Vendor {
+			if c.vendor.Inventory.Vendor != a.vendor.Inventory.Vendor {
 				next.more = append(next.more, c)
 			}
 		}
