@@ -83,11 +83,18 @@ func (f *Flags) Options() ([]nats.Option, error) {
 	case (f.User == "") != (f.PasswordFile == ""):
 		return nil, errors.New("--nats-user and --nats-password-file: give both, or neither")
 	case f.User != "":
-		pw, err := os.ReadFile(f.PasswordFile)
-		if err != nil {
-			return nil, fmt.Errorf("--nats-password-file: %w", err)
+		if _, err := readPassword(f.PasswordFile); err != nil {
+			return nil, err
 		}
-		opts = append(opts, nats.UserInfo(f.User, strings.TrimSpace(string(pw))))
+		// Read on every connect, as nats.go reads the other files: a
+		// rotated password is used from the next reconnect. A file gone
+		// since start sends no password, and the server's refusal is
+		// logged as any failed reconnect.
+		user, file := f.User, f.PasswordFile
+		opts = append(opts, nats.UserInfoHandler(func() (string, string) {
+			pw, _ := readPassword(file)
+			return user, pw
+		}))
 	case f.Creds != "":
 		if err := readable("--nats-creds", f.Creds, "USER JWT"); err != nil {
 			return nil, err
@@ -120,6 +127,15 @@ func (f *Flags) Options() ([]nats.Option, error) {
 		opts = append(opts, nats.RootCAs(f.CA))
 	}
 	return opts, nil
+}
+
+// readPassword reads the password file, without the line end editors add.
+func readPassword(path string) (string, error) {
+	pw, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("--nats-password-file: %w", err)
+	}
+	return strings.TrimSpace(string(pw)), nil
 }
 
 // readable checks that a file can be read and holds marker.

@@ -109,6 +109,15 @@ func TestOptionsConnectToASecuredServer(t *testing.T) {
 	require.NoError(t, connect(password))
 	password.PasswordFile = write(t, "pw", "wrong")
 	require.ErrorContains(t, connect(password), "Authorization Violation")
+
+	// The password file is read on every connect: options taken with the
+	// wrong password connect once the file holds the right one.
+	opts, err := password.Options()
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(password.PasswordFile, []byte("s3cret\n"), 0o600))
+	nc, err := nats.Connect(url, append(opts, nats.MaxReconnects(0), nats.Timeout(5*time.Second))...)
+	require.NoError(t, err, "the rotated password is used")
+	nc.Close()
 }
 
 func startSecuredServer(t *testing.T, p pki, nkey string, user *server.User) string {
