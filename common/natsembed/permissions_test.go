@@ -13,6 +13,7 @@ import (
 	"github.com/hami-project/hami/common/device/devicetest"
 	"github.com/hami-project/hami/common/inventory"
 	"github.com/hami-project/hami/common/natsembed"
+	"github.com/hami-project/hami/common/natsembed/natsembedtest"
 )
 
 const bucket = inventory.DefaultBucket
@@ -26,7 +27,7 @@ func TestPluginCanOnlyWriteItsOwnKeys(t *testing.T) {
 		natsembed.PluginUser("plugin-a", "pa", bucket, "node-a"),
 		natsembed.ReaderUser("scheduler", "ps", bucket),
 	}})
-	reader := jetStream(t, srv.ClientURL(), nats.UserInfo("scheduler", "ps"))
+	reader := natsembedtest.Connect(t, srv.ClientURL(), nats.UserInfo("scheduler", "ps"))
 	w, err := inventory.NewWatcher(reader)
 	require.NoError(t, err)
 	sub := w.Subscribe(16)
@@ -36,7 +37,7 @@ func TestPluginCanOnlyWriteItsOwnKeys(t *testing.T) {
 	t.Cleanup(func() { cancel(); require.NoError(t, <-done) })
 	require.NoError(t, w.WaitSynced(ctx), "the reader creates and watches the bucket")
 
-	plugin := jetStream(t, srv.ClientURL(), nats.UserInfo("plugin-a", "pa"),
+	plugin := natsembedtest.Connect(t, srv.ClientURL(), nats.UserInfo("plugin-a", "pa"),
 		nats.CustomInboxPrefix(natsembed.PluginInboxPrefix("node-a")))
 	pub, err := inventory.NewPublisher(plugin, inventory.WithCreateBucket(false))
 	require.NoError(t, err)

@@ -5,11 +5,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
 
 	"github.com/hami-project/hami/common/natsembed"
+	"github.com/hami-project/hami/common/natsembed/natsembedtest"
 )
 
 func testContext(t *testing.T) context.Context {
@@ -27,23 +27,13 @@ func start(t *testing.T, cfg natsembed.Config) *natsembed.Server {
 	return srv
 }
 
-func jetStream(t *testing.T, url string, opts ...nats.Option) jetstream.JetStream {
-	t.Helper()
-	nc, err := nats.Connect(url, opts...)
-	require.NoError(t, err)
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	require.NoError(t, err)
-	return js
-}
-
 func TestRestartKeepsPortAndStore(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
 	srv := start(t, natsembed.Config{StoreDir: t.TempDir()})
 	require.NotZero(t, srv.Port())
 	require.Contains(t, srv.ClientURL(), "127.0.0.1:")
-	kv, err := jetStream(t, srv.ClientURL()).CreateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: "b"})
+	kv, err := natsembedtest.Connect(t, srv.ClientURL()).CreateKeyValue(ctx, jetstream.KeyValueConfig{Bucket: "b"})
 	require.NoError(t, err)
 	_, err = kv.PutString(ctx, "k", "v")
 	require.NoError(t, err)
@@ -53,7 +43,7 @@ func TestRestartKeepsPortAndStore(t *testing.T) {
 	t.Cleanup(func() { next.Shutdown(); next.WaitForShutdown() })
 
 	require.Equal(t, srv.ClientURL(), next.ClientURL())
-	kv, err = jetStream(t, next.ClientURL()).KeyValue(ctx, "b")
+	kv, err = natsembedtest.Connect(t, next.ClientURL()).KeyValue(ctx, "b")
 	require.NoError(t, err, "the bucket survives a restart with the same store")
 	e, err := kv.Get(ctx, "k")
 	require.NoError(t, err)
