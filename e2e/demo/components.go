@@ -42,9 +42,7 @@ func startScheduler(ctx context.Context, c *harness.Cluster, o *Options) (*sched
 		return nil, err
 	}
 	s := &scheduler{extenderURL: "https://" + addr, natsURL: fmt.Sprintf("nats://127.0.0.1:%d", natsPort), uiURL: "http://" + o.UIAddr + "/"}
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	return s, c.WaitReadyTLS(ctx, p, s.extenderURL+"/readyz")
+	return s, waitOK(ctx, c, p, s.extenderURL+"/readyz")
 }
 
 // startWebhook runs hami-webhook with a self-signed certificate: it keeps
@@ -72,7 +70,7 @@ func startWebhook(ctx context.Context, c *harness.Cluster, o *Options, natsURL s
 	if err != nil {
 		return err
 	}
-	return waitOK(ctx, p, "http://"+ops+"/readyz")
+	return waitOK(ctx, c, p, "http://"+ops+"/readyz")
 }
 
 // startPlugin runs one hami-nvidia-plugin on a fake server model, registered
@@ -137,8 +135,8 @@ func loopback() (string, error) {
 }
 
 // waitOK waits up to a minute for a component's readiness endpoint.
-func waitOK(ctx context.Context, p *proc.Process, url string) error {
+func waitOK(ctx context.Context, c *harness.Cluster, p *proc.Process, url string) error {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	return harness.WaitReady(ctx, p, url)
+	return c.WaitReady(ctx, p, url)
 }

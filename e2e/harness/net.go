@@ -42,12 +42,6 @@ func freePorts(n int) ([]int, error) {
 	return ports, nil
 }
 
-// WaitReady polls a plain-HTTP url of a component the caller started until
-// it answers 200, the process exits, or ctx ends.
-func WaitReady(ctx context.Context, p *proc.Process, url string) error {
-	return waitHTTP(ctx, p, &http.Client{Timeout: 2 * time.Second}, url)
-}
-
 // waitHTTP polls url until it answers 200, the process exits, or ctx ends.
 func waitHTTP(ctx context.Context, p *proc.Process, client *http.Client, url string) error {
 	ticker := time.NewTicker(100 * time.Millisecond)
@@ -100,9 +94,10 @@ func (c *Cluster) HTTPClient() *http.Client {
 	}
 }
 
-// WaitReadyTLS is WaitReady for a component serving a certificate of
-// ServingFiles.
-func (c *Cluster) WaitReadyTLS(ctx context.Context, p *proc.Process, url string) error {
+// WaitReady polls a url of a component the caller started, over plain
+// HTTP or over HTTPS with a certificate of ServingFiles, until it answers
+// 200, the process exits, or ctx ends.
+func (c *Cluster) WaitReady(ctx context.Context, p *proc.Process, url string) error {
 	client := c.HTTPClient()
 	client.Timeout = 2 * time.Second
 	return waitHTTP(ctx, p, client, url)

@@ -99,19 +99,7 @@ func (h *hamiScheduler) start(ctx context.Context) error {
 func (h *hamiScheduler) waitReady(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	err := wait.PollUntilContextCancel(ctx, 100*time.Millisecond, true, func(ctx context.Context) (bool, error) {
-		select {
-		case <-h.p.Done():
-			return false, fmt.Errorf("hami-scheduler exited: %w\n%s", h.p.ExitErr(), h.p.LogTail(30))
-		default:
-		}
-		resp, err := h.get(ctx, "/readyz")
-		return err == nil && resp == "ok", nil
-	})
-	if err != nil {
-		return fmt.Errorf("hami-scheduler not ready: %w\n%s", err, h.p.LogTail(30))
-	}
-	return nil
+	return h.c.WaitReady(ctx, h.p, h.url()+"/readyz")
 }
 
 // crash kills the process with SIGKILL, as an OOM kill or a node failure
