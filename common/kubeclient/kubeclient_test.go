@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"k8s.io/client-go/rest"
 
 	"github.com/hami-project/hami/common/kubeclient"
 )
@@ -37,4 +38,13 @@ func TestConfigNamesTheFlag(t *testing.T) {
 		_, err = kubeclient.Config("")
 		require.ErrorContains(t, err, `--kubeconfig ""`)
 	}
+}
+
+// A protobuf client still reads what only JSON serves (custom resources).
+func TestUseProtobufKeepsJSONAccepted(t *testing.T) {
+	t.Parallel()
+	rc := &rest.Config{}
+	kubeclient.UseProtobuf(rc)
+	require.Equal(t, "application/vnd.kubernetes.protobuf", rc.ContentType)
+	require.Equal(t, "application/vnd.kubernetes.protobuf,application/json", rc.AcceptContentTypes)
 }

@@ -14,12 +14,12 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/kubernetes"
 	schedv1 "k8s.io/kube-scheduler/config/v1"
 
+	"github.com/hami-project/hami/common/kubeclient"
 	"github.com/hami-project/hami/e2e/gpuplugin"
 	"github.com/hami-project/hami/e2e/harness"
 	"github.com/hami-project/hami/e2e/simnode"
@@ -218,8 +218,7 @@ func measureBacklog(ctx context.Context, t *testing.T, c *harness.Cluster, cfg *
 func protobufClient(t *testing.T, c *harness.Cluster) kubernetes.Interface {
 	t.Helper()
 	cfg := c.RESTConfig()
-	cfg.ContentType = runtime.ContentTypeProtobuf
-	cfg.AcceptContentTypes = runtime.ContentTypeProtobuf + "," + runtime.ContentTypeJSON
+	kubeclient.UseProtobuf(cfg)
 	client, err := kubernetes.NewForConfig(cfg)
 	require.NoError(t, err)
 	return client

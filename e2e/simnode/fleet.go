@@ -8,12 +8,13 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/util/workqueue"
+
+	"github.com/hami-project/hami/common/kubeclient"
 )
 
 // Fleet is a set of simulated nodes sharing one client, one pod informer
@@ -72,9 +73,7 @@ func Start(ctx context.Context, cfg *rest.Config, opts Options) (_ *Fleet, err e
 func newFleet(cfg *rest.Config, opts Options) (*Fleet, error) {
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS, cfg.Burst = 2000, 4000
-	// Protobuf, as the kubelet talks to the API server.
-	cfg.ContentType = runtime.ContentTypeProtobuf
-	cfg.AcceptContentTypes = runtime.ContentTypeProtobuf + "," + runtime.ContentTypeJSON
+	kubeclient.UseProtobuf(cfg) // as the kubelet talks
 	client, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("simnode client: %w", err)

@@ -22,7 +22,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
 	corelisters "k8s.io/client-go/listers/core/v1"
@@ -138,10 +137,7 @@ func kubeClient(cfg *Config) (kubernetes.Interface, error) {
 		return nil, err
 	}
 	rc.QPS, rc.Burst = float32(cfg.KubeQPS), cfg.KubeBurst
-	// Protobuf, as kube-scheduler itself talks: every pod event of the
-	// informer costs the API server and this process a fraction of JSON.
-	rc.ContentType = runtime.ContentTypeProtobuf
-	rc.AcceptContentTypes = runtime.ContentTypeProtobuf + "," + runtime.ContentTypeJSON
+	kubeclient.UseProtobuf(rc)
 	return kubeclient.NewForConfig(rc)
 }
 
