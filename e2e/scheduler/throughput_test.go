@@ -129,7 +129,6 @@ func TestSchedulerThroughput(t *testing.T) {
 			return rate
 		},
 	}
-	var plain, gpus, extended, ratios, extRatios []float64
 	for r := range rounds {
 		order := append(slices.Clone(kinds[r%len(kinds):]), kinds[:r%len(kinds)]...)
 		rates := map[string]float64{}
@@ -139,12 +138,12 @@ func TestSchedulerThroughput(t *testing.T) {
 		round := Round{Order: order, PlainPodsPerS: rates[kindPlain], GPUPodsPerS: rates[kindGPU], ExtendedPodsPerS: rates[kindExtended]}
 		res.Rounds = append(res.Rounds, round)
 		t.Logf("round %d (%v): plain=%.0f/s gpu=%.0f/s without the extender=%.0f/s", r+1, order, round.PlainPodsPerS, round.GPUPodsPerS, round.ExtendedPodsPerS)
-		plain, gpus, extended = append(plain, round.PlainPodsPerS), append(gpus, round.GPUPodsPerS), append(extended, round.ExtendedPodsPerS)
-		ratios = append(ratios, round.GPUPodsPerS/round.PlainPodsPerS)
-		extRatios = append(extRatios, round.GPUPodsPerS/round.ExtendedPodsPerS)
 	}
-	res.PlainPodsPerS, res.GPUPodsPerS, res.ExtendedPodsPerS = median(plain), median(gpus), median(extended)
-	res.GPUToPlainRate, res.GPUToExtendedRate = median(ratios), median(extRatios)
+	res.PlainPodsPerS = medianOf(res.Rounds, func(r Round) float64 { return r.PlainPodsPerS })
+	res.GPUPodsPerS = medianOf(res.Rounds, func(r Round) float64 { return r.GPUPodsPerS })
+	res.ExtendedPodsPerS = medianOf(res.Rounds, func(r Round) float64 { return r.ExtendedPodsPerS })
+	res.GPUToPlainRate = medianOf(res.Rounds, func(r Round) float64 { return r.GPUPodsPerS / r.PlainPodsPerS })
+	res.GPUToExtendedRate = medianOf(res.Rounds, func(r Round) float64 { return r.GPUPodsPerS / r.ExtendedPodsPerS })
 	logExtenderTimes(ctx, t, hami)
 	t.Logf("THROUGHPUT nodes=%d pods=%d rounds=%d medians: plain=%.0f/s gpu=%.0f/s ratio=%.2f; without the extender=%.0f/s, gpu/without=%.2f",
 		nodes, pods, rounds, res.PlainPodsPerS, res.GPUPodsPerS, res.GPUToPlainRate, res.ExtendedPodsPerS, res.GPUToExtendedRate)
@@ -153,9 +152,12 @@ func TestSchedulerThroughput(t *testing.T) {
 	require.NoError(t, os.WriteFile(out, body, 0o644))
 }
 
-// median of a non-empty list.
-func median(v []float64) float64 {
-	s := slices.Clone(v)
+// medianOf is the median of a figure over the rounds (at least one).
+func medianOf(rounds []Round, figure func(Round) float64) float64 {
+	s := make([]float64, len(rounds))
+	for i, r := range rounds {
+		s[i] = figure(r)
+	}
 	slices.Sort(s)
 	if n := len(s); n%2 == 0 {
 		return (s[n/2-1] + s[n/2]) / 2
