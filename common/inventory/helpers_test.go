@@ -15,7 +15,6 @@ import (
 	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/device/devicetest"
 	"github.com/hami-project/hami/common/inventory"
-	"github.com/hami-project/hami/common/natsembed"
 	"github.com/hami-project/hami/common/natsembed/natsembedtest"
 )
 
@@ -51,8 +50,6 @@ func testContext(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.InfoLevel).WithContext(ctx)
 }
-
-func startServer(t *testing.T) *natsembed.Server { return natsembedtest.Start(t) }
 
 // connect returns a JetStream client that reconnects quickly and forever,
 // as the scheduler's and plugins' clients do.

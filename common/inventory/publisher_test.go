@@ -10,12 +10,13 @@ import (
 
 	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/inventory"
+	"github.com/hami-project/hami/common/natsembed/natsembedtest"
 )
 
 func TestPublisherPutsOnChangeAndHeartbeat(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	srv := startServer(t)
+	srv := natsembedtest.Start(t)
 	js := connect(t, srv.ClientURL())
 	clock := newFakeClock()
 	pub := newPublisher(t, js, inventory.WithClock(clock.Now))
@@ -46,7 +47,7 @@ func TestPublisherPutsOnChangeAndHeartbeat(t *testing.T) {
 func TestPublisherRunHeartbeats(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	srv := startServer(t)
+	srv := natsembedtest.Start(t)
 	js := connect(t, srv.ClientURL())
 	pub := newPublisher(t, js, inventory.WithHeartbeat(20*time.Millisecond), inventory.WithDeleteOnStop(true))
 	require.NoError(t, pub.Publish(ctx, node("node-a")))
@@ -68,7 +69,7 @@ func TestPublisherRunHeartbeats(t *testing.T) {
 func TestPublisherRefusesInvalidInventory(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	srv := startServer(t)
+	srv := natsembedtest.Start(t)
 	js := connect(t, srv.ClientURL())
 	pub := newPublisher(t, js)
 	require.NoError(t, pub.Publish(ctx, node("node-a")))
@@ -115,7 +116,7 @@ func storedRevision(t *testing.T, js jetstream.JetStream, key string) uint64 {
 func TestPublisherKeepsToOneKey(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	srv := startServer(t)
+	srv := natsembedtest.Start(t)
 	pub := newPublisher(t, connect(t, srv.ClientURL()))
 	require.NoError(t, pub.Publish(ctx, node("node-a")))
 	require.ErrorContains(t, pub.Publish(ctx, node("node-b")), "one publisher per key")

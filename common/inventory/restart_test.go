@@ -10,6 +10,7 @@ import (
 
 	"github.com/hami-project/hami/common/inventory"
 	"github.com/hami-project/hami/common/natsembed"
+	"github.com/hami-project/hami/common/natsembed/natsembedtest"
 )
 
 // restart stops srv and starts it again on the same port, with its store or,
@@ -32,7 +33,7 @@ func restart(t *testing.T, srv *natsembed.Server, freshStore bool) *natsembed.Se
 func TestWatcherResyncsAfterServerRestart(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	srv := startServer(t)
+	srv := natsembedtest.Start(t)
 	w, sub := startWatcher(t, ctx, connect(t, srv.ClientURL()), inventory.WithRetry(20*time.Millisecond))
 	jsA, jsB := connect(t, srv.ClientURL()), connect(t, srv.ClientURL())
 	pubA, pubB := newPublisher(t, jsA), newPublisher(t, jsB)
@@ -63,7 +64,7 @@ func TestWatcherResyncsAfterServerRestart(t *testing.T) {
 func TestWatcherResyncsAfterServerLostItsStore(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	srv := startServer(t)
+	srv := natsembedtest.Start(t)
 	w, sub := startWatcher(t, ctx, connect(t, srv.ClientURL()), inventory.WithRetry(20*time.Millisecond))
 	js := connect(t, srv.ClientURL())
 	pub := newPublisher(t, js)

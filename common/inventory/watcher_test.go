@@ -9,12 +9,13 @@ import (
 
 	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/inventory"
+	"github.com/hami-project/hami/common/natsembed/natsembedtest"
 )
 
 func TestPublishThenWatch(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	srv := startServer(t)
+	srv := natsembedtest.Start(t)
 	w, sub := startWatcher(t, ctx, connect(t, srv.ClientURL()))
 	pub := newPublisher(t, connect(t, srv.ClientURL()))
 
@@ -47,7 +48,7 @@ func TestPublishThenWatch(t *testing.T) {
 func TestWatcherSeesExistingKeysAtSync(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	srv := startServer(t)
+	srv := natsembedtest.Start(t)
 	js := connect(t, srv.ClientURL())
 	for _, name := range []string{"node-b", "node-a"} {
 		require.NoError(t, newPublisher(t, js).Publish(ctx, node(name)))
@@ -71,7 +72,7 @@ func TestWatcherSeesExistingKeysAtSync(t *testing.T) {
 func TestStaleAfterTTL(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	srv := startServer(t)
+	srv := natsembedtest.Start(t)
 	clock := newFakeClock()
 	reg := newRegistry()
 	w, sub := startWatcher(t, ctx, connect(t, srv.ClientURL()),
@@ -102,7 +103,7 @@ func TestStaleAfterTTL(t *testing.T) {
 func TestStaleAfterTTLRealTime(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	srv := startServer(t)
+	srv := natsembedtest.Start(t)
 	w, sub := startWatcher(t, ctx, connect(t, srv.ClientURL()), inventory.WithStaleCheck(50*time.Millisecond))
 	inv := node("node-a")
 	inv.TTLSeconds = 1
@@ -116,7 +117,7 @@ func TestStaleAfterTTLRealTime(t *testing.T) {
 func TestMalformedValuesAreSkipped(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	srv := startServer(t)
+	srv := natsembedtest.Start(t)
 	reg := newRegistry()
 	js := connect(t, srv.ClientURL())
 	w, sub := startWatcher(t, ctx, js, inventory.WithRegisterer(reg))
@@ -171,7 +172,7 @@ func encode(t *testing.T, inv *device.NodeInventory) []byte {
 func TestPublishedValueDecodes(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t)
-	srv := startServer(t)
+	srv := natsembedtest.Start(t)
 	js := connect(t, srv.ClientURL())
 	require.NoError(t, newPublisher(t, js).Publish(ctx, node("node-a")))
 	kv, err := js.KeyValue(ctx, inventory.DefaultBucket)
