@@ -1,0 +1,3 @@
+module github.com/hami-project/hami/vendors/cambricon
+
+go 1.26.8

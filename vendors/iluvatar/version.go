@@ -1,0 +1,14 @@
+// Package iluvatar is the Iluvatar CoreX GPU vendor module. Version is the module's
+// release, read from VERSION.
+package iluvatar
+
+import (
+	_ "embed"
+	"strings"
+)
+
+//go:embed VERSION
+var version string
+
+// Version is this module's version.
+func Version() string { return strings.TrimSpace(version) }

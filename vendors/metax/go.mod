@@ -1,0 +1,3 @@
+module github.com/hami-project/hami/vendors/metax
+
+go 1.26.8

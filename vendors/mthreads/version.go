@@ -1,0 +1,14 @@
+// Package mthreads is the Moore Threads GPU vendor module. Version is the module's
+// release, read from VERSION.
+package mthreads
+
+import (
+	_ "embed"
+	"strings"
+)
+
+//go:embed VERSION
+var version string
+
+// Version is this module's version.
+func Version() string { return strings.TrimSpace(version) }
