@@ -205,6 +205,7 @@ typedef CUresult (*cuEventRecord_fn)(CUevent, CUstream);
 typedef CUresult (*cuEventQuery_fn)(CUevent);
 typedef CUresult (*cuEventElapsedTime_fn)(float *, CUevent, CUevent);
 typedef CUresult (*cuStreamIsCapturing_fn)(CUstream, CUstreamCaptureStatus *);
+typedef CUresult (*cuStreamQuery_fn)(CUstream);
 typedef CUresult (*cuGetProcAddress_fn)(const char *, void **, int, cuuint64_t);
 typedef CUresult (*cuGetProcAddress_v2_fn)(const char *, void **, int, cuuint64_t,
                                            CUdriverProcAddressQueryResult *);

@@ -21,20 +21,19 @@ uint64_t hami_monotonic_ns(void)
 /* Per-thread sampling countdown and generator; thread-local, so unguarded. */
 static _Thread_local uint32_t tl_countdown;
 static _Thread_local uint64_t tl_rng;
+static _Thread_local uint32_t tl_busy_skips; /* sampling attempts skipped on a busy stream */
 
 void hami_compute_init(struct hami_compute *c, struct hami_state *s)
 {
     memset(c, 0, sizeof *c);
     pthread_mutex_init(&c->mu, NULL);
     c->now = hami_monotonic_ns;
-    c->policy = hami_region_policy(&s->region);
+    c->policy = s->cfg.policy;
     hami_cost_init(&c->costs);
-    for (int d = 0; d < HAMI_MAX_DEVICES; d++) {
-        int pct = hami_region_sm_limit(&s->region, d);
-        c->dev[d].pct = c->policy == HAMI_POLICY_DISABLE ? 0 : pct;
-        if (c->dev[d].pct > 0)
-            c->any = 1;
-    }
+    for (int d = 0; d < HAMI_MAX_DEVICES; d++)
+        c->dev[d].pct = c->policy == HAMI_POLICY_DISABLE ? 0 : s->cfg.sm_limit[d];
+    /* Every container records its device time, limited or not (the node monitor's figures). */
+    c->any = 1;
 }
 
 void hami_compute_after_fork_child(struct hami_compute *c)
@@ -47,8 +46,10 @@ void hami_compute_after_fork_child(struct hami_compute *c)
         atomic_store(&dv->inflight, 0);
         atomic_store(&dv->marked, 0);
         atomic_store(&dv->measured, 0);
+        atomic_store(&dv->contended, 0);
         atomic_store(&dv->next_check, 0);
         dv->next_share_check = 0;
+        dv->busy_t[0] = dv->busy_t[1] = 0;
     }
 }
 
@@ -65,19 +66,45 @@ static CUstream effective_stream(CUstream stream, int ptsz)
     return (stream == NULL && ptsz) ? CU_STREAM_PER_THREAD : stream;
 }
 
-/* Another tenant shares the device when NVML sees more processes than this container has there. */
-static int others_on_device(struct hami_state *s, int dev)
+/* Fallback without NVML utilisation: another tenant when NVML sees more processes than ours. */
+static int others_by_processes(struct hami_state *s, int dev, nvmlDevice_t h)
 {
     int ours = hami_region_device_processes(&s->region, dev);
-    nvmlDevice_t h;
     unsigned count = 0;
-    if (!hami_nvml_ready(s) || s->nvml.nvmlDeviceGetHandleByIndex_v2((unsigned)dev, &h) != NVML_SUCCESS ||
-        s->nvml.nvmlDeviceGetComputeRunningProcesses_v3 == NULL)
+    if (s->nvml.nvmlDeviceGetComputeRunningProcesses_v3 == NULL)
         return 1; /* cannot tell: limit */
     nvmlReturn_t rc = s->nvml.nvmlDeviceGetComputeRunningProcesses_v3(h, &count, NULL);
     if (rc != NVML_SUCCESS && rc != NVML_ERROR_INSUFFICIENT_SIZE)
         return 1;
     return (int)count > ours;
+}
+
+/*
+ * Another tenant shares the device when it is actually using it: NVML's
+ * utilisation over the last second, minus this container's own device time
+ * over about the same interval (busy_ns, all its processes), is above
+ * HAMI_OTHERS_BUSY_PCT. A neighbour that merely holds a context is not a
+ * reason to throttle. Caller holds c->mu.
+ */
+static int others_on_device(struct hami_state *s, struct hami_compute_dev *dv, int dev, uint64_t now)
+{
+    uint64_t busy = hami_region_busy(&s->region, dev);
+    uint64_t busy0 = dv->busy_at[0], t0 = dv->busy_t[0];
+    dv->busy_at[0] = dv->busy_at[1];
+    dv->busy_t[0] = dv->busy_t[1];
+    dv->busy_at[1] = busy;
+    dv->busy_t[1] = now;
+    nvmlDevice_t h;
+    if (!hami_nvml_ready(s) || s->nvml.nvmlDeviceGetHandleByIndex_v2((unsigned)dev, &h) != NVML_SUCCESS)
+        return 1; /* cannot tell: limit */
+    nvmlUtilization_t u;
+    if (s->nvml.nvmlDeviceGetUtilizationRates == NULL || s->nvml.nvmlDeviceGetUtilizationRates(h, &u) != NVML_SUCCESS)
+        return others_by_processes(s, dev, h);
+    if (t0 == 0 || now <= t0) /* no history yet: judge by the utilisation alone */
+        return u.gpu > HAMI_OTHERS_BUSY_PCT;
+    int others = hami_others_busy(u.gpu, busy - busy0, now - t0);
+    LOG_DEBUG("device %d: utilisation %u%%, others %d%%", dev, u.gpu, others);
+    return others > HAMI_OTHERS_BUSY_PCT;
 }
 
 /* Collect finished samples; caller holds c->mu. */
@@ -111,8 +138,9 @@ static void slow_check(struct hami_state *s, int dev, uint64_t now)
         return;
     poll_samples_locked(s, dv);
     if (now >= dv->next_share_check) {
-        int shared = c->policy == HAMI_POLICY_DEFAULT ? others_on_device(s, dev) : 1;
+        int shared = dv->pct > 0 ? others_on_device(s, dv, dev, now) : 0;
         int active = hami_limit_active(c->policy, dv->pct, shared);
+        atomic_store(&dv->contended, shared);
         if (active != atomic_load(&dv->active))
             LOG_INFO("device %d: compute limit %d%% %s", dev, dv->pct, active ? "on" : "off");
         atomic_store(&dv->active, active);
@@ -123,6 +151,19 @@ static void slow_check(struct hami_state *s, int dev, uint64_t now)
         next = now + HAMI_POLL_NS;
     atomic_store(&dv->next_check, next);
     pthread_mutex_unlock(&c->mu);
+}
+
+static void destroy_events_locked(struct hami_state *s, struct hami_compute_dev *dv)
+{
+    for (int i = 0; i < HAMI_EVENT_PAIRS; i++) {
+        struct hami_sample *sm = &dv->samples[i];
+        if (sm->start != NULL && s->cuda.cuEventDestroy_v2 != NULL)
+            s->cuda.cuEventDestroy_v2(sm->start);
+        if (sm->end != NULL && s->cuda.cuEventDestroy_v2 != NULL)
+            s->cuda.cuEventDestroy_v2(sm->end);
+        sm->start = sm->end = NULL;
+    }
+    dv->ev_ctx = NULL;
 }
 
 static int create_events_locked(struct hami_state *s, struct hami_compute_dev *dv, CUcontext ctx)
@@ -165,8 +206,14 @@ static int start_sample(struct hami_state *s, int dev, uint64_t key, CUstream st
     CUcontext ctx = NULL;
     if (s->cuda.cuCtxGetCurrent(&ctx) != CUDA_SUCCESS || ctx == NULL)
         goto out;
-    if (dv->ev_ctx == NULL && create_events_locked(s, dv, ctx) != 0)
-        goto out;
+    if (dv->ev_ctx != ctx && atomic_load(&dv->inflight) == 0) {
+        /* Learning follows the context launches come from: events belong to one context. */
+        destroy_events_locked(s, dv);
+        if (create_events_locked(s, dv, ctx) != 0) {
+            destroy_events_locked(s, dv);
+            goto out;
+        }
+    }
     if (dv->ev_ctx != ctx || capturing(s, st))
         goto out;
     i = free_sample_locked(dv);
@@ -184,13 +231,41 @@ out:
     return i;
 }
 
-static int want_sample(int known)
+/* Long kernels (and new keys) are sampled more often: the events cost nothing beside them, and a key that
+ * changes (a new context, new data) is learnt again within a second. */
+static int want_sample(int known, uint64_t cost)
 {
     if (tl_countdown > 0 && --tl_countdown > 0 && known)
         return 0;
     if (tl_rng == 0)
         tl_rng = hami_monotonic_ns() | 1;
-    tl_countdown = hami_sample_interval(&tl_rng, HAMI_SAMPLE_MEAN);
+    int often = !known || cost >= HAMI_LONG_KERNEL_NS;
+    tl_countdown = hami_sample_interval(&tl_rng, often ? HAMI_SAMPLE_MEAN_LONG : HAMI_SAMPLE_MEAN);
+    return 1;
+}
+
+/*
+ * While other tenants use the device, a sample is clean when the stream is
+ * idle as it starts: the start event then completes when the device turns to
+ * this context, right before the kernel. On a stream with work pending it
+ * completes when that work does, and the other contexts' kernels the device
+ * runs before this one would be counted as ours. So a busy stream defers the
+ * sample to the next launch, up to HAMI_BUSY_SKIPS times (a stream that is
+ * never idle is still measured). Alone on the device there is nobody else's
+ * time to count, and deferring would favour kernels that follow short ones.
+ */
+static int stream_busy(struct hami_state *s, struct hami_compute_dev *dv, CUstream st)
+{
+    if (!atomic_load_explicit(&dv->contended, memory_order_relaxed) || s->cuda.cuStreamQuery == NULL ||
+        s->cuda.cuStreamQuery(st) != CUDA_ERROR_NOT_READY) {
+        tl_busy_skips = 0;
+        return 0;
+    }
+    if (++tl_busy_skips > HAMI_BUSY_SKIPS) {
+        tl_busy_skips = 0;
+        return 0;
+    }
+    tl_countdown = 1; /* try again at the next launch */
     return 1;
 }
 
@@ -199,25 +274,28 @@ void hami_compute_before(struct hami_state *s, uint64_t key, CUstream stream, in
 {
     struct hami_compute *c = &s->compute;
     t->dev = -1;
+    t->active = 0;
     t->sample = -1;
     if (!c->any)
         return;
     int dev = hami_current_index(s);
-    if (dev < 0 || c->dev[dev].pct == 0)
+    if (dev < 0 || dev >= HAMI_MAX_DEVICES)
         return;
     struct hami_compute_dev *dv = &c->dev[dev];
     uint64_t now = c->now();
     if (now >= atomic_load_explicit(&dv->next_check, memory_order_relaxed))
         slow_check(s, dev, now);
-    if (!atomic_load_explicit(&dv->active, memory_order_relaxed))
-        return;
     int known = 0;
     uint64_t cost = hami_cost_get(&c->costs, key, &known);
-    uint64_t wait = hami_gcra_charge(&s->region.r->gcra_tat[dev], now, cost, dv->pct, HAMI_AHEAD_NS);
-    if (wait > 0)
-        sleep_ns(wait);
+    hami_region_add_busy(&s->region, dev, cost);
+    t->active = atomic_load_explicit(&dv->active, memory_order_relaxed);
+    if (t->active) {
+        uint64_t wait = hami_gcra_charge(&s->region.r->gcra_tat[dev], now, cost, dv->pct, HAMI_AHEAD_NS);
+        if (wait > 0)
+            sleep_ns(wait);
+    }
     t->dev = dev;
-    if (want_sample(known)) {
+    if (want_sample(known, cost) && !stream_busy(s, dv, effective_stream(stream, ptsz))) {
         t->sample = start_sample(s, dev, key, effective_stream(stream, ptsz));
         if (t->sample >= 0) {
             uint64_t poll = now + HAMI_POLL_NS;
@@ -261,6 +339,6 @@ void hami_compute_after(struct hami_state *s, const struct hami_launch_ticket *t
         atomic_fetch_sub(&dv->inflight, 1);
     }
     pthread_mutex_unlock(&c->mu);
-    if (sm->state == HAMI_SAMPLE_PENDING && !atomic_load(&dv->measured))
+    if (t->active && sm->state == HAMI_SAMPLE_PENDING && !atomic_load(&dv->measured))
         await_first_measurement(s, dv);
 }

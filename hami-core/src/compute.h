@@ -1,8 +1,10 @@
 /*
  * Launch gating: glue between the intercepted launch calls, the limiter core
  * (limiter.h), CUDA events used to measure GPU time, and NVML (to see other
- * tenants for the `default` policy). The fast path, when tokens are
- * available, is a clock read (vDSO), a table lookup and one CAS: no syscall,
+ * tenants for the `default` policy). Every launch adds its estimated device
+ * time to the container's busy_ns in the region (what the node monitor and
+ * the `default` policy read). The fast path, when tokens are available, is a
+ * clock read (vDSO), a table lookup, one atomic add and one CAS: no syscall,
  * no lock. One launch in ~HAMI_SAMPLE_MEAN (and the first of each new kernel)
  * is bracketed with an event pair; results are collected without blocking.
  */
@@ -18,7 +20,11 @@
 
 #define HAMI_EVENT_PAIRS 4
 #define HAMI_SAMPLE_MEAN 32
+#define HAMI_SAMPLE_MEAN_LONG 4          /* for kernels of HAMI_LONG_KERNEL_NS and more */
+#define HAMI_LONG_KERNEL_NS 200000ULL
+#define HAMI_BUSY_SKIPS 8                /* launches a sample may wait for an idle stream */
 #define HAMI_SHARE_CHECK_NS 500000000ULL /* default policy: look for other tenants twice a second */
+#define HAMI_OTHERS_BUSY_PCT 15          /* default policy: others use more than this: share the device */
 #define HAMI_POLL_NS 500000ULL           /* collect finished samples every 0.5 ms at most */
 
 enum hami_sample_state { HAMI_SAMPLE_FREE = 0, HAMI_SAMPLE_RECORDING = 1, HAMI_SAMPLE_PENDING = 2 };
@@ -32,18 +38,20 @@ struct hami_sample {
 struct hami_compute_dev {
     int pct;                      /* immutable after init; 0 = not limited */
     _Atomic int active;           /* gate launches now */
+    _Atomic int contended;        /* other tenants were using the device at the last check */
     _Atomic int marked;           /* this process is registered on the device in the region */
     _Atomic uint64_t next_check;  /* ns */
     _Atomic int inflight;         /* samples not FREE */
     _Atomic int measured;         /* some launch on this device has been timed */
     uint64_t next_share_check;    /* guarded by hami_compute.mu */
+    uint64_t busy_at[2], busy_t[2]; /* guarded by hami_compute.mu: the container's busy_ns at the last two checks */
     CUcontext ev_ctx;             /* guarded by hami_compute.mu */
     struct hami_sample samples[HAMI_EVENT_PAIRS]; /* guarded by hami_compute.mu */
 };
 
 struct hami_compute {
     pthread_mutex_t mu; /* guards the fields marked above and cost-table updates */
-    int any;            /* immutable after init: some device is limited */
+    int any;            /* immutable after init: some device is limited (or usage is recorded) */
     enum hami_policy policy;
     uint64_t (*now)(void); /* the clock; injectable */
     struct hami_cost_table costs;
@@ -54,6 +62,7 @@ struct hami_state;
 
 struct hami_launch_ticket {
     int dev;
+    int active; /* the launch was gated */
     int sample; /* index of the event pair bracketing this launch, or -1 */
 };
 

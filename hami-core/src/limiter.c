@@ -9,7 +9,10 @@ uint64_t hami_gcra_charge(_Atomic uint64_t *tat, uint64_t now, uint64_t cost_ns,
     uint64_t old = atomic_load_explicit(tat, memory_order_relaxed);
     uint64_t next;
     do {
-        uint64_t base = old > now ? old : now; /* idle time earns no credit */
+        /* Idle time earns at most `ahead_ns` of credit: enough to absorb a late wake-up of the
+         * launching thread (a loaded CPU), never a burst that would break the share. */
+        uint64_t floor = now > ahead_ns ? now - ahead_ns : 0;
+        uint64_t base = old > floor ? old : floor;
         next = base + inc;
     } while (!atomic_compare_exchange_weak_explicit(tat, &old, next, memory_order_relaxed,
                                                     memory_order_relaxed));
@@ -52,12 +55,21 @@ uint64_t hami_cost_get(const struct hami_cost_table *t, uint64_t key, int *known
     return atomic_load_explicit(&t->fallback, memory_order_relaxed);
 }
 
+/*
+ * An exponentially weighted mean of the samples (weight 1/8), so a key whose
+ * durations vary is charged their mean: the sampled launches are a random
+ * subset, so the mean of the samples is the mean of the launches. A sample
+ * above HAMI_COST_CLIP times the estimate is clipped there: one stretched by
+ * another context's time slice moves the estimate a little, not by its size,
+ * while a lasting increase is still followed (by up to ~1.4x per sample).
+ */
 static uint64_t next_estimate(uint64_t est, uint64_t sample)
 {
-    if (sample <= est)
-        return sample + (est - sample) / 4; /* follow decreases quickly */
-    uint64_t capped = sample > 2 * est ? 2 * est : sample;
-    return est + (capped - est) / 2;
+    if (sample > HAMI_COST_CLIP * est)
+        sample = HAMI_COST_CLIP * est;
+    if (sample >= est)
+        return est + (sample - est + 7) / 8;
+    return est - (est - sample) / 8;
 }
 
 void hami_cost_update(struct hami_cost_table *t, uint64_t key, uint64_t sample_ns)
@@ -81,6 +93,15 @@ void hami_cost_update(struct hami_cost_table *t, uint64_t key, uint64_t sample_n
         }
     }
     /* Table region full: the key keeps using the fallback mean. */
+}
+
+int hami_others_busy(unsigned util_pct, uint64_t own_ns, uint64_t interval_ns)
+{
+    if (interval_ns == 0)
+        return 0;
+    double own = 100.0 * (double)own_ns / (double)interval_ns;
+    double others = (double)util_pct - own;
+    return others > 0 ? (int)(others + 0.5) : 0;
 }
 
 int hami_limit_active(enum hami_policy policy, int pct, int shared)

@@ -12,9 +12,10 @@
  * time, not by a utilisation reading taken after the fact.
  *
  * Durations are learnt per launch key (function + grid size, or graph) from
- * sampled CUDA event pairs. The estimator follows decreases at once and caps
- * an increase at 2x per sample, so a sample stretched by another tenant's
- * time slice (the GPU time-slices contexts) cannot inflate the cost.
+ * sampled CUDA event pairs: the estimate is the mean of the samples (so keys
+ * whose durations vary are charged what they cost on average), with each
+ * sample clipped to a multiple of the estimate so one stretched by another
+ * tenant's time slice moves it only a little.
  */
 #ifndef HAMI_LIMITER_H
 #define HAMI_LIMITER_H
@@ -27,6 +28,7 @@
 #define HAMI_COST_SLOTS 4096
 #define HAMI_DEFAULT_COST_NS 20000ULL /* before anything was measured */
 #define HAMI_AHEAD_NS 10000000ULL     /* work that may be queued beyond the share: 10 ms */
+#define HAMI_COST_CLIP 4              /* a sample counts for at most 4x the current estimate */
 
 /* Returns how long (ns) the caller must wait before launching work of `cost_ns`. */
 uint64_t hami_gcra_charge(_Atomic uint64_t *tat, uint64_t now, uint64_t cost_ns, int pct, uint64_t ahead_ns);
@@ -47,6 +49,10 @@ void hami_cost_init(struct hami_cost_table *t);
 uint64_t hami_cost_get(const struct hami_cost_table *t, uint64_t key, int *known);
 void hami_cost_update(struct hami_cost_table *t, uint64_t key, uint64_t sample_ns);
 uint64_t hami_launch_key(const void *fn, uint64_t blocks);
+
+/* Percent of the device other tenants used: NVML's utilisation minus this container's own
+ * device time over the same interval (never negative). */
+int hami_others_busy(unsigned util_pct, uint64_t own_ns, uint64_t interval_ns);
 
 /* Should launches on a device be gated? `shared`: another tenant uses the device. */
 int hami_limit_active(enum hami_policy policy, int pct, int shared);

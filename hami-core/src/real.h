@@ -50,6 +50,7 @@
     X(cuEventQuery_fn, cuEventQuery)                                                                         \
     X(cuEventElapsedTime_fn, cuEventElapsedTime)                                                             \
     X(cuStreamIsCapturing_fn, cuStreamIsCapturing)                                                           \
+    X(cuStreamQuery_fn, cuStreamQuery)                                                                       \
     X(cuGetProcAddress_fn, cuGetProcAddress)                                                                 \
     X(cuGetProcAddress_v2_fn, cuGetProcAddress_v2)
 
@@ -61,7 +62,8 @@
     X(nvmlDeviceGetUUID_fn, nvmlDeviceGetUUID)                                                               \
     X(nvmlDeviceGetMemoryInfo_fn, nvmlDeviceGetMemoryInfo)                                                   \
     X(nvmlDeviceGetMemoryInfo_v2_fn, nvmlDeviceGetMemoryInfo_v2)                                             \
-    X(nvmlDeviceGetComputeRunningProcesses_fn, nvmlDeviceGetComputeRunningProcesses_v3)
+    X(nvmlDeviceGetComputeRunningProcesses_fn, nvmlDeviceGetComputeRunningProcesses_v3)                      \
+    X(nvmlDeviceGetUtilizationRates_fn, nvmlDeviceGetUtilizationRates)
 
 #define HAMI_DECLARE_FIELD(type, name) type name;
 struct hami_cuda_api {

@@ -7,6 +7,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,12 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+_Static_assert(sizeof(pthread_mutex_t) <= 64, "the region reserves 64 bytes for its lock");
+_Static_assert(offsetof(struct hami_region, used_total) == HAMI_REGION_OFF_USED, "region layout");
+_Static_assert(offsetof(struct hami_region, gcra_tat) == HAMI_REGION_OFF_TAT, "region layout");
+_Static_assert(offsetof(struct hami_region, busy_ns) == HAMI_REGION_OFF_BUSY, "region layout");
+_Static_assert(offsetof(struct hami_region, slots) == HAMI_REGION_OFF_SLOTS, "region layout");
 
 static int slot_lock_cmd(int fd, int cmd, short type, off_t start, off_t len, struct flock *out)
 {
@@ -73,12 +80,12 @@ static int reclaim_dead_locked(struct hami_region_handle *h)
 
 static void region_lock(struct hami_region_handle *h)
 {
-    int rc = pthread_mutex_lock(&h->r->lock);
+    int rc = pthread_mutex_lock(&h->r->lock.m);
     if (rc == EOWNERDEAD) {
         LOG_WARN("a process died holding the region lock; recovering");
         reclaim_dead_locked(h);
         recompute_totals_locked(h->r);
-        pthread_mutex_consistent(&h->r->lock);
+        pthread_mutex_consistent(&h->r->lock.m);
     } else if (rc != 0) {
         LOG_ERROR("region lock failed: %s", strerror(rc));
         abort();
@@ -87,7 +94,7 @@ static void region_lock(struct hami_region_handle *h)
 
 static void region_unlock(struct hami_region_handle *h)
 {
-    pthread_mutex_unlock(&h->r->lock);
+    pthread_mutex_unlock(&h->r->lock.m);
 }
 
 static int claim_slot_locked(struct hami_region_handle *h)
@@ -117,38 +124,19 @@ static int ensure_slot_locked(struct hami_region_handle *h)
     return h->slot >= 0 ? 0 : claim_slot_locked(h);
 }
 
-static void init_layout(struct hami_region *r, const struct hami_config *cfg)
+static void init_layout(struct hami_region *r)
 {
     memset(r, 0, sizeof *r);
     pthread_mutexattr_t a;
     pthread_mutexattr_init(&a);
     pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
     pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-    pthread_mutex_init(&r->lock, &a);
+    pthread_mutex_init(&r->lock.m, &a);
     pthread_mutexattr_destroy(&a);
-    for (int d = 0; d < HAMI_MAX_DEVICES; d++) {
-        r->mem_limit[d] = cfg->mem_limit[d];
-        r->sm_limit[d] = cfg->sm_limit[d];
-    }
-    r->policy = (int32_t)cfg->policy;
     r->size = (uint32_t)sizeof *r;
     r->version = HAMI_REGION_VERSION;
     atomic_thread_fence(memory_order_release);
     r->magic = HAMI_REGION_MAGIC;
-}
-
-/* The first process wrote the limits; later ones keep them and say so when theirs differ. */
-static void check_limits(const struct hami_region *r, const struct hami_config *cfg)
-{
-    for (int d = 0; d < HAMI_MAX_DEVICES; d++) {
-        if (r->mem_limit[d] != cfg->mem_limit[d] || r->sm_limit[d] != cfg->sm_limit[d])
-            LOG_WARN("device %d: limits in the environment (mem %llu, sm %d) differ from the shared "
-                     "region's (mem %llu, sm %d); using the region's",
-                     d, (unsigned long long)cfg->mem_limit[d], cfg->sm_limit[d],
-                     (unsigned long long)r->mem_limit[d], r->sm_limit[d]);
-    }
-    if (r->policy != (int32_t)cfg->policy)
-        LOG_WARN("GPU_CORE_UTILIZATION_POLICY differs from the shared region's; using the region's");
 }
 
 static int any_slot_lock_held(int fd)
@@ -160,17 +148,15 @@ static int any_slot_lock_held(int fd)
 }
 
 /* Under flock: validate, initialise or (when nobody uses an incompatible one) rebuild the region. */
-static int adopt_mapping(struct hami_region *r, int fd, const struct hami_config *cfg)
+static int adopt_mapping(struct hami_region *r, int fd)
 {
-    if (r->magic == HAMI_REGION_MAGIC && r->version == HAMI_REGION_VERSION && r->size == sizeof *r) {
-        check_limits(r, cfg);
+    if (r->magic == HAMI_REGION_MAGIC && r->version == HAMI_REGION_VERSION && r->size == sizeof *r)
         return 0;
-    }
     if (r->magic != 0 && any_slot_lock_held(fd)) {
         LOG_ERROR("shared region has an incompatible layout (version %u) and is in use", r->version);
         return -1;
     }
-    init_layout(r, cfg);
+    init_layout(r);
     return 0;
 }
 
@@ -190,7 +176,7 @@ static int open_shared(struct hami_region_handle *h, const struct hami_config *c
     if (fstat(fd, &st) == 0 && (st.st_size >= (off_t)sizeof(struct hami_region) ||
                                 ftruncate(fd, sizeof(struct hami_region)) == 0))
         p = mmap(NULL, sizeof(struct hami_region), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-    if (p == MAP_FAILED || adopt_mapping(p, fd, cfg) != 0) {
+    if (p == MAP_FAILED || adopt_mapping(p, fd) != 0) {
         if (p != MAP_FAILED)
             munmap(p, sizeof(struct hami_region));
         flock(fd, LOCK_UN);
@@ -207,6 +193,7 @@ static int open_shared(struct hami_region_handle *h, const struct hami_config *c
 int hami_region_open(struct hami_region_handle *h, const struct hami_config *cfg)
 {
     memset(h, 0, sizeof *h);
+    h->cfg = cfg;
     h->slot = -1;
     h->fd = -1;
 #ifdef HAMI_TEST_HOOKS
@@ -218,7 +205,7 @@ int hami_region_open(struct hami_region_handle *h, const struct hami_config *cfg
     void *p = mmap(NULL, sizeof(struct hami_region), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return -1;
-    init_layout(p, cfg);
+    init_layout(p);
     h->r = p;
     return 0;
 }
@@ -238,7 +225,7 @@ int hami_region_reserve(struct hami_region_handle *h, int dev, uint64_t bytes)
         region_unlock(h);
         return -1;
     }
-    uint64_t limit = r->mem_limit[dev];
+    uint64_t limit = h->cfg->mem_limit[dev];
     if (limit != 0) {
         uint64_t total = atomic_load(&r->used_total[dev]);
         if ((bytes > limit || total > limit - bytes) && reclaim_dead_locked(h) > 0)
@@ -283,17 +270,18 @@ uint64_t hami_region_used(const struct hami_region_handle *h, int dev)
 
 uint64_t hami_region_limit(const struct hami_region_handle *h, int dev)
 {
-    return dev_ok(dev) ? h->r->mem_limit[dev] : 0;
+    return dev_ok(dev) ? h->cfg->mem_limit[dev] : 0;
 }
 
-int hami_region_sm_limit(const struct hami_region_handle *h, int dev)
+void hami_region_add_busy(struct hami_region_handle *h, int dev, uint64_t ns)
 {
-    return dev_ok(dev) ? h->r->sm_limit[dev] : 0;
+    if (dev_ok(dev))
+        atomic_fetch_add_explicit(&h->r->busy_ns[dev], ns, memory_order_relaxed);
 }
 
-enum hami_policy hami_region_policy(const struct hami_region_handle *h)
+uint64_t hami_region_busy(const struct hami_region_handle *h, int dev)
 {
-    return (enum hami_policy)h->r->policy;
+    return dev_ok(dev) ? atomic_load_explicit(&h->r->busy_ns[dev], memory_order_relaxed) : 0;
 }
 
 static int count_device_locked(const struct hami_region *r, int dev)

@@ -28,13 +28,13 @@ static int check_failed; /* per case child */
 static int cases_passed, cases_failed;
 static int case_seq;
 
-static void region_path_for(int seq, char *out, size_t n)
+static inline void region_path_for(int seq, char *out, size_t n)
 {
     snprintf(out, n, "/tmp/hami-test-%d-%d.region", (int)getpid(), seq);
 }
 
 /* env: NULL-terminated "NAME=VALUE" list applied in the child. */
-static void run_case(const char *name, void (*fn)(void), const char *const *env)
+static inline void run_case(const char *name, void (*fn)(void), const char *const *env)
 {
     char region[128];
     region_path_for(++case_seq, region, sizeof region);
@@ -66,7 +66,7 @@ static void run_case(const char *name, void (*fn)(void), const char *const *env)
     fflush(stdout);
 }
 
-static int finish(void)
+static inline int finish(void)
 {
     return cases_failed == 0 ? 0 : 1;
 }

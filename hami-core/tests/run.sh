@@ -34,7 +34,7 @@ else
 fi
 
 out=$("$build/test/test_units" 2>&1); tally test_units $? "$out"
-for t in test_memory test_devmap test_multiproc test_resolve test_compute; do
+for t in test_memory test_devmap test_multiproc test_resolve test_compute test_share; do
     out=$(LD_PRELOAD="$preload" "$build/test/$t" 2>&1)
     tally "$t" $? "$out"
 done

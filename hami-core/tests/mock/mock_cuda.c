@@ -3,15 +3,18 @@
  * libvgpu depends on it: CUDA_VISIBLE_DEVICES (indices and UUID prefixes)
  * selects and reorders physical devices, memory is finite per device, the
  * current context is per thread, cuGetProcAddress resolves versioned and
- * per-thread-stream names, and CUDA events time a virtual GPU clock on which
- * every launch takes MOCK_KERNEL_NS nanoseconds. Linked -Bsymbolic so its own
- * addresses are its own, as in the real driver.
+ * per-thread-stream names. Launches and CUDA events run on the simulated GPU
+ * of mock_sim.h when MOCK_GPU_SIM_DIR is set; otherwise on a virtual clock
+ * that every launch advances by MOCK_KERNEL_NS without taking any time.
+ * Managed memory is host memory here: it never counts against the device.
+ * Linked -Bsymbolic so its own addresses are its own, as in the real driver.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include "hami_cuda_abi.h"
 #include "mock_common.h"
+#include "mock_sim.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -22,9 +25,15 @@
 
 struct CUctx_st {
     int ordinal;
+    uint64_t default_end; /* the NULL stream's last command; written under the sim lock */
+};
+struct CUstream_st {
+    CUcontext ctx;
+    uint64_t end;
 };
 struct CUevent_st {
     uint64_t t;
+    CUcontext ctx;
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER; /* guards everything below */
@@ -37,8 +46,16 @@ static struct {
     uint64_t key, size;
     int phys;
 } allocs[MAX_ALLOCS];
+static uint64_t managed_used;
 static struct CUctx_st ctxs[MOCK_MAX_DEV];
 static _Thread_local CUcontext current;
+static _Thread_local uint64_t per_thread_end[MOCK_MAX_DEV]; /* CU_STREAM_PER_THREAD of each device */
+static struct sim_dev *sims[MOCK_MAX_DEV];                  /* by physical device, mapped at init */
+static char tenant[SIM_TAG_LEN] = "default";
+static uint64_t queue_ns = 4000000ULL;
+static uint64_t pattern[16];
+static int npattern;
+static _Atomic unsigned long pattern_pos;
 static _Atomic uint64_t gpu_clock;
 static _Atomic long launches[8]; /* by kind, see mock_launch_count */
 
@@ -76,6 +93,19 @@ static void init_locked(void)
     }
     for (int i = 0; i < MOCK_MAX_DEV; i++)
         ctxs[i].ordinal = i;
+    for (int i = 0; i < nvis; i++)
+        sims[i] = sim_map(phys_of[i]);
+    const char *t = getenv("MOCK_GPU_TENANT");
+    if (t != NULL && *t != '\0')
+        snprintf(tenant, sizeof tenant, "%s", t);
+    queue_ns = (uint64_t)mock_env_int("MOCK_QUEUE_NS", 4000000);
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", getenv("MOCK_KERNEL_PATTERN") ? getenv("MOCK_KERNEL_PATTERN") : "");
+    npattern = 0;
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && npattern < 16; tok = strtok_r(NULL, ",", &save))
+        pattern[npattern++] = strtoull(tok, NULL, 10);
+    if (npattern == 0)
+        pattern[npattern++] = (uint64_t)mock_env_int("MOCK_KERNEL_NS", 1000);
     initialized = 1;
 }
 
@@ -143,6 +173,24 @@ EXPORT CUresult cuDevicePrimaryCtxRetain(CUcontext *ctx, CUdevice d)
     if (!valid_dev(d))
         return CUDA_ERROR_INVALID_DEVICE;
     *ctx = &ctxs[d];
+    if (sims[d] != NULL)
+        sim_attach(sims[d]);
+    return CUDA_SUCCESS;
+}
+
+/* A second context on a device (made current, as the driver does). */
+EXPORT CUresult cuCtxCreate_v2(CUcontext *ctx, unsigned flags, CUdevice d)
+{
+    (void)flags;
+    if (!valid_dev(d))
+        return CUDA_ERROR_INVALID_DEVICE;
+    *ctx = calloc(1, sizeof **ctx);
+    if (*ctx == NULL)
+        return CUDA_ERROR_OUT_OF_MEMORY;
+    (*ctx)->ordinal = d;
+    current = *ctx;
+    if (sims[d] != NULL)
+        sim_attach(sims[d]);
     return CUDA_SUCCESS;
 }
 
@@ -168,21 +216,25 @@ EXPORT CUresult cuCtxGetDevice(CUdevice *d)
 
 /* ---- memory ---- */
 
-static CUresult alloc_on(int ordinal, uint64_t size, unsigned long long *key)
+/* managed: host-backed, so never limited by (nor counted in) device memory. */
+static CUresult alloc_kind(int ordinal, uint64_t size, unsigned long long *key, int managed)
 {
     if (size == 0)
         return CUDA_ERROR_INVALID_VALUE;
     pthread_mutex_lock(&mu);
     int p = phys_of[ordinal];
     CUresult rc = CUDA_ERROR_OUT_OF_MEMORY;
-    if (used[p] + size <= mock_total_mem()) {
+    if (managed || used[p] + size <= mock_total_mem()) {
         for (int i = 0; i < MAX_ALLOCS; i++) {
             if (allocs[i].key != 0)
                 continue;
             allocs[i].key = ((uint64_t)(p + 1) << 40) | (next_addr++ << 12);
             allocs[i].size = size;
-            allocs[i].phys = p;
-            used[p] += size;
+            allocs[i].phys = managed ? -1 - p : p;
+            if (managed)
+                managed_used += size;
+            else
+                used[p] += size;
             *key = allocs[i].key;
             rc = CUDA_SUCCESS;
             break;
@@ -192,13 +244,21 @@ static CUresult alloc_on(int ordinal, uint64_t size, unsigned long long *key)
     return rc;
 }
 
+static CUresult alloc_on(int ordinal, uint64_t size, unsigned long long *key)
+{
+    return alloc_kind(ordinal, size, key, 0);
+}
+
 static CUresult free_key(uint64_t key)
 {
     CUresult rc = CUDA_ERROR_INVALID_VALUE;
     pthread_mutex_lock(&mu);
     for (int i = 0; i < MAX_ALLOCS; i++) {
         if (allocs[i].key == key && key != 0) {
-            used[allocs[i].phys] -= allocs[i].size;
+            if (allocs[i].phys < 0)
+                managed_used -= allocs[i].size;
+            else
+                used[allocs[i].phys] -= allocs[i].size;
             allocs[i].key = 0;
             rc = CUDA_SUCCESS;
             break;
@@ -222,7 +282,13 @@ EXPORT CUresult cuMemAlloc(unsigned int *p, unsigned int size)
     return CUDA_ERROR_NOT_SUPPORTED; /* the 32-bit v1 entry point */
 }
 EXPORT CUresult cuMemAlloc_v2(CUdeviceptr *p, size_t size) { return alloc_current(p, size); }
-EXPORT CUresult cuMemAllocManaged(CUdeviceptr *p, size_t size, unsigned f) { (void)f; return alloc_current(p, size); }
+EXPORT CUresult cuMemAllocManaged(CUdeviceptr *p, size_t size, unsigned f)
+{
+    (void)f;
+    if (current == NULL)
+        return CUDA_ERROR_INVALID_CONTEXT;
+    return alloc_kind(current->ordinal, size, p, 1);
+}
 EXPORT CUresult cuMemAllocAsync(CUdeviceptr *p, size_t size, CUstream s) { (void)s; return alloc_current(p, size); }
 EXPORT CUresult cuMemAllocAsync_ptsz(CUdeviceptr *p, size_t size, CUstream s) { (void)s; return alloc_current(p, size); }
 
@@ -324,71 +390,170 @@ EXPORT CUresult cuMipmappedArrayCreate(CUmipmappedArray *a, const CUDA_ARRAY3D_D
 EXPORT CUresult cuArrayDestroy(CUarray a) { return free_key((uint64_t)(uintptr_t)a); }
 EXPORT CUresult cuMipmappedArrayDestroy(CUmipmappedArray a) { return free_key((uint64_t)(uintptr_t)a); }
 
-/* ---- launches and events on a virtual GPU clock ---- */
+/* ---- launches, streams and events: the simulated GPU (mock_sim.h) or a virtual clock ---- */
 
-static CUresult launched(int kind)
+/* The context a command on `s` goes to, and where that stream's last command ends. */
+static CUcontext stream_ctx(CUstream s)
 {
-    if (current == NULL)
+    return (s == NULL || s == CU_STREAM_LEGACY || s == CU_STREAM_PER_THREAD) ? current : s->ctx;
+}
+
+static uint64_t *stream_end(CUstream s, CUcontext ctx)
+{
+    if (s == CU_STREAM_PER_THREAD)
+        return &per_thread_end[ctx->ordinal];
+    if (s == NULL || s == CU_STREAM_LEGACY)
+        return &ctx->default_end;
+    return &s->end;
+}
+
+static uint64_t next_duration(void)
+{
+    return pattern[atomic_fetch_add(&pattern_pos, 1) % (unsigned long)npattern];
+}
+
+/* A kernel's duration: from its first parameter when the test passes one (a uint64_t of ns),
+ * else the next of MOCK_KERNEL_PATTERN / MOCK_KERNEL_NS. */
+static CUresult launched_p(int kind, CUstream s, void **params)
+{
+    CUcontext ctx = stream_ctx(s);
+    if (ctx == NULL)
         return CUDA_ERROR_INVALID_CONTEXT;
     atomic_fetch_add(&launches[kind], 1);
-    atomic_fetch_add(&gpu_clock, (uint64_t)mock_env_int("MOCK_KERNEL_NS", 1000));
+    uint64_t dur = (params != NULL && params[0] != NULL) ? *(const uint64_t *)params[0] : next_duration();
+    struct sim_dev *d = sims[ctx->ordinal];
+    if (d == NULL) {
+        atomic_fetch_add(&gpu_clock, dur);
+        return CUDA_SUCCESS;
+    }
+    uint64_t end = sim_place(d, stream_end(s, ctx), dur, tenant);
+    if (end > sim_now() + queue_ns + dur)
+        sim_sleep_until(end - dur - queue_ns); /* the launch queue is full */
     return CUDA_SUCCESS;
+}
+
+static CUresult launched(int kind, CUstream s)
+{
+    return launched_p(kind, s, NULL);
 }
 
 EXPORT CUresult cuLaunchKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,
                                unsigned bz, unsigned sh, CUstream s, void **p, void **e)
 {
-    (void)f; (void)gx; (void)gy; (void)gz; (void)bx; (void)by; (void)bz; (void)sh; (void)s; (void)p; (void)e;
-    return launched(0);
+    (void)f; (void)gx; (void)gy; (void)gz; (void)bx; (void)by; (void)bz; (void)sh; (void)e;
+    return launched_p(0, s, p);
 }
 EXPORT CUresult cuLaunchKernel_ptsz(CUfunction f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by,
                                     unsigned bz, unsigned sh, CUstream s, void **p, void **e)
 {
-    (void)f; (void)gx; (void)gy; (void)gz; (void)bx; (void)by; (void)bz; (void)sh; (void)s; (void)p; (void)e;
-    return launched(1);
+    (void)f; (void)gx; (void)gy; (void)gz; (void)bx; (void)by; (void)bz; (void)sh; (void)e;
+    return launched_p(1, s == NULL ? CU_STREAM_PER_THREAD : s, p);
 }
 EXPORT CUresult cuLaunchKernelEx(const CUlaunchConfig *c, CUfunction f, void **p, void **e)
 {
-    (void)c; (void)f; (void)p; (void)e;
-    return launched(2);
+    (void)f; (void)p; (void)e;
+    return launched(2, c->hStream);
 }
 EXPORT CUresult cuLaunchKernelEx_ptsz(const CUlaunchConfig *c, CUfunction f, void **p, void **e)
 {
-    (void)c; (void)f; (void)p; (void)e;
-    return launched(3);
+    (void)f; (void)p; (void)e;
+    return launched(3, c->hStream == NULL ? CU_STREAM_PER_THREAD : c->hStream);
 }
 EXPORT CUresult cuLaunchCooperativeKernel(CUfunction f, unsigned gx, unsigned gy, unsigned gz, unsigned bx,
                                           unsigned by, unsigned bz, unsigned sh, CUstream s, void **p)
 {
-    (void)f; (void)gx; (void)gy; (void)gz; (void)bx; (void)by; (void)bz; (void)sh; (void)s; (void)p;
-    return launched(4);
+    (void)f; (void)gx; (void)gy; (void)gz; (void)bx; (void)by; (void)bz; (void)sh; (void)p;
+    return launched(4, s);
 }
 EXPORT CUresult cuLaunchCooperativeKernel_ptsz(CUfunction f, unsigned gx, unsigned gy, unsigned gz, unsigned bx,
                                                unsigned by, unsigned bz, unsigned sh, CUstream s, void **p)
 {
-    (void)f; (void)gx; (void)gy; (void)gz; (void)bx; (void)by; (void)bz; (void)sh; (void)s; (void)p;
-    return launched(5);
+    (void)f; (void)gx; (void)gy; (void)gz; (void)bx; (void)by; (void)bz; (void)sh; (void)p;
+    return launched(5, s == NULL ? CU_STREAM_PER_THREAD : s);
 }
-EXPORT CUresult cuGraphLaunch(CUgraphExec g, CUstream s) { (void)g; (void)s; return launched(6); }
-EXPORT CUresult cuGraphLaunch_ptsz(CUgraphExec g, CUstream s) { (void)g; (void)s; return launched(7); }
+EXPORT CUresult cuGraphLaunch(CUgraphExec g, CUstream s) { (void)g; return launched(6, s); }
+EXPORT CUresult cuGraphLaunch_ptsz(CUgraphExec g, CUstream s) { (void)g; return launched(7, s == NULL ? CU_STREAM_PER_THREAD : s); }
+
+EXPORT CUresult cuStreamCreate(CUstream *s, unsigned flags)
+{
+    (void)flags;
+    if (current == NULL)
+        return CUDA_ERROR_INVALID_CONTEXT;
+    *s = calloc(1, sizeof **s);
+    if (*s == NULL)
+        return CUDA_ERROR_OUT_OF_MEMORY;
+    (*s)->ctx = current;
+    return CUDA_SUCCESS;
+}
+EXPORT CUresult cuStreamDestroy_v2(CUstream s) { free(s); return CUDA_SUCCESS; }
+
+/* Waits until every command submitted to `s` so far has run. */
+EXPORT CUresult cuStreamSynchronize(CUstream s)
+{
+    CUcontext ctx = stream_ctx(s);
+    if (ctx == NULL)
+        return CUDA_ERROR_INVALID_CONTEXT;
+    struct sim_dev *d = sims[ctx->ordinal];
+    if (d != NULL) {
+        sim_lock(d);
+        uint64_t end = *stream_end(s, ctx);
+        sim_unlock(d);
+        sim_sleep_until(end);
+    }
+    return CUDA_SUCCESS;
+}
+
+EXPORT CUresult cuStreamQuery(CUstream s)
+{
+    CUcontext ctx = stream_ctx(s);
+    if (ctx == NULL)
+        return CUDA_ERROR_INVALID_CONTEXT;
+    struct sim_dev *d = sims[ctx->ordinal];
+    if (d == NULL)
+        return CUDA_SUCCESS;
+    sim_lock(d);
+    uint64_t end = *stream_end(s, ctx);
+    sim_unlock(d);
+    return sim_now() < end ? CUDA_ERROR_NOT_READY : CUDA_SUCCESS;
+}
 
 EXPORT CUresult cuEventCreate(CUevent *e, unsigned flags)
 {
     (void)flags;
     *e = calloc(1, sizeof **e);
-    return *e ? CUDA_SUCCESS : CUDA_ERROR_OUT_OF_MEMORY;
-}
-EXPORT CUresult cuEventDestroy_v2(CUevent e) { free(e); return CUDA_SUCCESS; }
-EXPORT CUresult cuEventRecord(CUevent e, CUstream s)
-{
-    (void)s;
-    e->t = atomic_load(&gpu_clock);
+    if (*e == NULL)
+        return CUDA_ERROR_OUT_OF_MEMORY;
+    (*e)->ctx = current;
     return CUDA_SUCCESS;
 }
-EXPORT CUresult cuEventQuery(CUevent e) { (void)e; return CUDA_SUCCESS; }
+EXPORT CUresult cuEventDestroy_v2(CUevent e) { free(e); return CUDA_SUCCESS; }
+/* As the driver: the event and the stream must belong to the same context. */
+EXPORT CUresult cuEventRecord(CUevent e, CUstream s)
+{
+    CUcontext ctx = stream_ctx(s);
+    if (ctx == NULL || e == NULL || e->ctx != ctx)
+        return CUDA_ERROR_INVALID_HANDLE;
+    struct sim_dev *d = sims[ctx->ordinal];
+    e->t = d != NULL ? sim_marker(d, stream_end(s, ctx)) : atomic_load(&gpu_clock);
+    return CUDA_SUCCESS;
+}
+EXPORT CUresult cuEventQuery(CUevent e)
+{
+    if (e->ctx != NULL && sims[e->ctx->ordinal] != NULL && sim_now() < e->t)
+        return CUDA_ERROR_NOT_READY;
+    return CUDA_SUCCESS;
+}
+EXPORT CUresult cuEventSynchronize(CUevent e)
+{
+    if (e->ctx != NULL && sims[e->ctx->ordinal] != NULL)
+        sim_sleep_until(e->t);
+    return CUDA_SUCCESS;
+}
 EXPORT CUresult cuEventElapsedTime(float *ms, CUevent a, CUevent b)
 {
-    *ms = (float)((double)(b->t - a->t) / 1e6);
+    if (cuEventQuery(a) != CUDA_SUCCESS || cuEventQuery(b) != CUDA_SUCCESS)
+        return CUDA_ERROR_NOT_READY;
+    *ms = (float)((double)((int64_t)(b->t - a->t)) / 1e6);
     return CUDA_SUCCESS;
 }
 EXPORT CUresult cuStreamIsCapturing(CUstream s, CUstreamCaptureStatus *st)
@@ -406,6 +571,17 @@ EXPORT CUresult cuMemcpy_ptds(CUdeviceptr d, CUdeviceptr s, size_t n) { (void)d;
 
 EXPORT long mock_launch_count(int kind) { return atomic_load(&launches[kind]); }
 EXPORT uint64_t mock_device_used(int ordinal) { return used[phys_of[ordinal]]; }
+EXPORT uint64_t mock_managed_used(void) { return managed_used; }
+/* Busy ns of a tenant tag on physical device `phys` of the simulated GPU (0 when it is off). */
+EXPORT uint64_t mock_sim_tenant_busy(int phys, const char *tag)
+{
+    struct sim_dev *d = sim_map(phys);
+    if (d == NULL)
+        return 0;
+    uint64_t v = sim_tenant_busy(d, tag);
+    munmap(d, sizeof *d);
+    return v;
+}
 /* An allocation made behind libvgpu's back (e.g. by a library it never saw). */
 EXPORT CUdeviceptr mock_alloc_untracked(size_t size)
 {
@@ -435,7 +611,9 @@ static const struct entry table[] = {
     E(cuLaunchKernel_ptsz, 7000), E(cuLaunchKernelEx, 11060), E(cuLaunchKernelEx_ptsz, 11060),
     E(cuLaunchCooperativeKernel, 9000), E(cuLaunchCooperativeKernel_ptsz, 9000), E(cuGraphLaunch, 10000),
     E(cuGraphLaunch_ptsz, 10000), E(cuMemcpy, 4000), E(cuMemcpy_ptds, 7000), E(cuGetProcAddress, 11030),
-    E(cuGetProcAddress_v2, 12000), E(cuCtxGetDevice, 2000),
+    E(cuGetProcAddress_v2, 12000), E(cuCtxGetDevice, 2000), E(cuCtxGetCurrent, 4000), E(cuEventCreate, 2000),
+    E(cuEventRecord, 2000), E(cuEventQuery, 2000), E(cuEventSynchronize, 2000), E(cuEventElapsedTime, 2000),
+    E(cuStreamCreate, 2000), E(cuStreamSynchronize, 2000),
 };
 #undef E
 

@@ -1,11 +1,14 @@
 /*
  * A fake libnvidia-ml.so.1: the same physical devices as the mock driver, in
  * physical order (NVML ignores CUDA_VISIBLE_DEVICES). MOCK_NVML_FAIL=1 makes
- * nvmlInit fail; MOCK_NVML_PROCS is the number of compute processes NVML
- * reports on every device (other tenants included).
+ * nvmlInit fail. On the simulated GPU (mock_sim.h) the compute processes and
+ * the utilisation are the device's; otherwise MOCK_NVML_PROCS is the number of
+ * compute processes and MOCK_NVML_UTIL the utilisation NVML reports on every
+ * device (other tenants included).
  */
 #include "hami_nvml_abi.h"
 #include "mock_common.h"
+#include "mock_sim.h"
 
 #include <string.h>
 
@@ -78,11 +81,24 @@ EXPORT nvmlReturn_t nvmlDeviceGetMemoryInfo_v2(nvmlDevice_t d, nvmlMemory_v2_t *
 
 EXPORT nvmlReturn_t nvmlDeviceGetComputeRunningProcesses_v3(nvmlDevice_t d, unsigned *count, void *infos)
 {
-    (void)d;
-    unsigned n = (unsigned)mock_env_int("MOCK_NVML_PROCS", 1);
+    struct sim_dev *sd = sim_map((int)d->index);
+    unsigned n = sd ? sim_process_count(sd) : (unsigned)mock_env_int("MOCK_NVML_PROCS", 1);
+    if (sd)
+        munmap(sd, sizeof *sd);
     unsigned cap = *count;
     *count = n;
     if (n > cap || (n > 0 && infos == NULL))
         return NVML_ERROR_INSUFFICIENT_SIZE;
+    return NVML_SUCCESS;
+}
+
+/* Percent of the last second the device ran a kernel, as nvidia-smi's "GPU-Util". */
+EXPORT nvmlReturn_t nvmlDeviceGetUtilizationRates(nvmlDevice_t d, nvmlUtilization_t *u)
+{
+    struct sim_dev *sd = sim_map((int)d->index);
+    u->gpu = sd ? sim_utilization(sd) : (unsigned)mock_env_int("MOCK_NVML_UTIL", 0);
+    u->memory = 0;
+    if (sd)
+        munmap(sd, sizeof *sd);
     return NVML_SUCCESS;
 }
