@@ -16,8 +16,8 @@ import (
 	"github.com/rs/zerolog"
 	"k8s.io/apimachinery/pkg/types"
 
+	"github.com/hami-project/hami/common/atomicfile"
 	"github.com/hami-project/hami/common/codec"
-	"github.com/hami-project/hami/common/plugin"
 	"github.com/hami-project/hami/vendors/nvidia/internal/discovery"
 )
 
@@ -107,7 +107,7 @@ func (m *Manager) saveLocked() error {
 	if err != nil {
 		return fmt.Errorf("encode mig checkpoint: %w", err)
 	}
-	return plugin.WriteFileAtomic(m.path, data)
+	return atomicfile.Write(m.path, data, 0o644)
 }
 
 // Create makes (or finds, when already made for this container) the MIG
