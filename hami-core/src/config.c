@@ -1,6 +1,7 @@
 /* Environment contract parsing. */
 #include "config.h"
 
+#include "limits_file.h"
 #include "log.h"
 
 #include <ctype.h>
@@ -135,17 +136,75 @@ static void load_limits(struct hami_config *c, hami_getenv_fn env)
     }
 }
 
-void hami_config_load(struct hami_config *c, hami_getenv_fn env)
+int hami_policy_rank(enum hami_policy p)
 {
-    memset(c, 0, sizeof *c);
+    switch (p) {
+    case HAMI_POLICY_DISABLE: return 0;
+    case HAMI_POLICY_DEFAULT: return 1;
+    default: return 2;
+    }
+}
+
+static int env_true(const char *s)
+{
+    return s != NULL && (strcmp(s, "true") == 0 || strcmp(s, "1") == 0);
+}
+
+/* The environment's policy request against the file's: tighten always, loosen only when allowed. */
+static enum hami_policy merge_policy(const struct hami_file_limits *f, const char *env_value)
+{
+    enum hami_policy want;
+    if (env_value == NULL || hami_parse_policy(env_value, &want) != 0)
+        return f->policy;
+    if (hami_policy_rank(want) >= hami_policy_rank(f->policy))
+        return want;
+    if (want == HAMI_POLICY_DISABLE && f->allow_disable)
+        return want;
+    LOG_WARN("GPU_CORE_UTILIZATION_POLICY=%s would loosen the operator's policy; ignored", env_value);
+    return f->policy;
+}
+
+static int load_file(struct hami_config *c, hami_getenv_fn env, const char *text, size_t len)
+{
+    struct hami_file_limits f;
+    int line = 0;
+    if (hami_parse_limits(text, len, &f, &line) != 0) {
+        LOG_ERROR("limits file %s: invalid at line %d; using the environment, policy at least default",
+                  HAMI_LIMITS_FILE, line);
+        return -1;
+    }
+    memcpy(c->mem_limit, f.mem_limit, sizeof c->mem_limit);
+    memcpy(c->sm_limit, f.sm_limit, sizeof c->sm_limit);
+    c->policy = merge_policy(&f, env("GPU_CORE_UTILIZATION_POLICY"));
+    c->oversubscribe = f.oversubscribe;
+    if (f.region_path[0] != '\0')
+        snprintf(c->region_path, sizeof c->region_path, "%s", f.region_path);
+    c->from_file = 1;
+    return 0;
+}
+
+static void load_env(struct hami_config *c, hami_getenv_fn env)
+{
     load_limits(c, env);
     const char *s = env("GPU_CORE_UTILIZATION_POLICY");
     if (hami_parse_policy(s, &c->policy) != 0) {
         LOG_ERROR("invalid GPU_CORE_UTILIZATION_POLICY=%s, using default", s);
         c->policy = HAMI_POLICY_DEFAULT;
     }
-    s = env("CUDA_DEVICE_MEMORY_SHARED_CACHE");
+    c->oversubscribe = env_true(env("CUDA_OVERSUBSCRIBE"));
+}
+
+void hami_config_load(struct hami_config *c, hami_getenv_fn env, const char *limits, size_t limits_len)
+{
+    memset(c, 0, sizeof *c);
+    const char *s = env("CUDA_DEVICE_MEMORY_SHARED_CACHE");
     snprintf(c->region_path, sizeof c->region_path, "%s", (s && *s) ? s : HAMI_DEFAULT_REGION_PATH);
+    if (limits == NULL || load_file(c, env, limits, limits_len) != 0) {
+        load_env(c, env);
+        /* A file that exists but cannot be read never lets the environment switch limits off. */
+        if (limits != NULL && c->policy == HAMI_POLICY_DISABLE)
+            c->policy = HAMI_POLICY_DEFAULT;
+    }
     s = env("HAMI_CONTEXT_OVERHEAD");
     if (s != NULL && hami_parse_size(s, &c->context_overhead) != 0) {
         LOG_ERROR("ignoring invalid HAMI_CONTEXT_OVERHEAD=%s", s);

@@ -5,6 +5,7 @@
 #ifndef HAMI_CONFIG_H
 #define HAMI_CONFIG_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define HAMI_MAX_DEVICES 16
@@ -22,6 +23,8 @@ struct hami_config {
     uint64_t mem_limit[HAMI_MAX_DEVICES]; /* bytes; 0 = no limit */
     int sm_limit[HAMI_MAX_DEVICES];       /* percent 1..99; 0 = no limit */
     enum hami_policy policy;
+    int from_file;     /* the limits came from the trusted limits file */
+    int oversubscribe; /* allocations beyond the device's free memory spill to managed memory */
     char region_path[4096];
     uint64_t context_overhead; /* bytes charged once per device a process uses */
 #ifdef HAMI_TEST_HOOKS
@@ -45,6 +48,14 @@ int hami_parse_policy(const char *s, enum hami_policy *out);
 /* Returns the number of entries (<= max), or -1 when the variable is unset. */
 int hami_parse_visible(const char *s, struct hami_visible_entry *out, int max);
 
-void hami_config_load(struct hami_config *c, hami_getenv_fn env);
+/*
+ * Builds the configuration. `limits` is the content of the trusted limits file
+ * (limits_file.h), NULL when there is none: then the environment is the whole
+ * contract (HAMi-compatible). With a file, the limits are the file's and the
+ * environment may only tighten the policy (disable needs allow_disable=true).
+ */
+void hami_config_load(struct hami_config *c, hami_getenv_fn env, const char *limits, size_t limits_len);
+/* Strictness of a policy: disable < default < force. */
+int hami_policy_rank(enum hami_policy p);
 
 #endif

@@ -4,11 +4,15 @@
 #endif
 #include "state.h"
 
+#include "limits_file.h"
 #include "log.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Built once by init_once (guarded by g_once / g_ready); see state.h for each field's guard. */
 static struct hami_state g_state;
@@ -18,6 +22,40 @@ static _Atomic int g_ready;
 static const char *env_get(const char *name)
 {
     return getenv(name);
+}
+
+/*
+ * The trusted limits file's content (NULL when there is none), read once. Test
+ * builds may point elsewhere with HAMI_TEST_LIMITS_FILE; the shipped library
+ * reads only the fixed path, which the plugin mounts read-only.
+ */
+static char *read_limits(size_t *len)
+{
+    const char *path = HAMI_LIMITS_FILE;
+#ifdef HAMI_TEST_HOOKS
+    const char *t = getenv("HAMI_TEST_LIMITS_FILE");
+    if (t != NULL && *t != '\0')
+        path = t;
+#endif
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int err = errno;
+        if (err == ENOENT)
+            return NULL;
+        LOG_ERROR("cannot read limits file %s: %s", path, strerror(err));
+        return strdup(""); /* exists but unreadable: an invalid file, never "no file" */
+    }
+    char *buf = malloc(HAMI_LIMITS_MAX_BYTES + 1);
+    size_t n = 0;
+    ssize_t r = 0;
+    while (buf != NULL && n <= HAMI_LIMITS_MAX_BYTES &&
+           (r = read(fd, buf + n, HAMI_LIMITS_MAX_BYTES + 1 - n)) > 0)
+        n += (size_t)r;
+    if (buf != NULL && faccessat(AT_FDCWD, path, W_OK, AT_EACCESS) == 0)
+        LOG_WARN("limits file %s is writable from this container: mount it read-only", path);
+    close(fd);
+    *len = n;
+    return buf != NULL ? buf : strdup(""); /* unreadable: an invalid file, never "no file" */
 }
 
 static void after_fork_child(void)
@@ -32,7 +70,10 @@ static void init_once(void)
 {
     struct hami_state *s = &g_state;
     hami_log_init();
-    hami_config_load(&s->cfg, env_get);
+    size_t len = 0;
+    char *limits = read_limits(&len);
+    hami_config_load(&s->cfg, env_get, limits, len);
+    free(limits);
     hami_alloc_table_init(&s->allocs);
     s->cuda_ok = hami_cuda_load(&s->cuda) == 0;
     if (hami_region_open(&s->region, &s->cfg) != 0) {

@@ -53,6 +53,8 @@ static inline void run_case(const char *name, void (*fn)(void), const char *cons
     int st = 0;
     waitpid(p, &st, 0);
     unlink(region);
+    snprintf(region, sizeof region, "/tmp/hami-test-%d.limits", (int)p); /* use_limits_file's */
+    unlink(region);
     if (WIFEXITED(st) && WEXITSTATUS(st) == 0) {
         printf("PASS %s\n", name);
         cases_passed++;
@@ -72,5 +74,18 @@ static inline int finish(void)
 }
 
 #define MB (1ULL << 20)
+
+/* Writes a limits file for this case (as the plugin would) and points the test build at it. */
+static inline void use_limits_file(const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/tmp/hami-test-%d.limits", (int)getpid());
+    FILE *f = fopen(path, "w");
+    if (f != NULL) {
+        fputs(text, f);
+        fclose(f);
+    }
+    setenv("HAMI_TEST_LIMITS_FILE", path, 1);
+}
 
 #endif

@@ -64,6 +64,14 @@ static void force30_ex(void) { kind = K_EX; expect_share(0.30); }
 static void force30_coop(void) { kind = K_COOP; expect_share(0.30); }
 static void force30_graph(void) { kind = K_GRAPH_PTSZ; expect_share(0.30); }
 
+/* The operator's file says 30% under force; the pod's environment asks for disable and 90%. */
+static void file_beats_env(void)
+{
+    use_limits_file("version=1\ncore=30\npolicy=force\n");
+    kind = K_LAUNCH;
+    expect_share(0.30);
+}
+
 static void unlimited(void)
 {
     long n;
@@ -120,6 +128,10 @@ int main(void)
     run_case("compute: policy default, alone on the GPU: not gated", unlimited, solo);
     run_case("compute: policy default, another tenant present: gated at 30%", force30, shared);
     run_case("compute: no SM limit: not gated", unlimited, nolimit);
+    static const char *const optout[] = {"MOCK_KERNEL_NS=2000000", "CUDA_DEVICE_SM_LIMIT=90",
+                                         "GPU_CORE_UTILIZATION_POLICY=disable", NULL};
+    run_case("compute: limits file at 30% force: a pod setting policy disable still runs limited", file_beats_env,
+             optout);
     run_case("compute: two processes of a container share one 30% budget", two_processes_share_one_budget, f30);
     return finish();
 }

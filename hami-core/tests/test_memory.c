@@ -197,6 +197,19 @@ static void no_limit_passthrough(void)
     CHECK(cuMemGetInfo_v2(&f, &t) == CUDA_SUCCESS && t == 256 * MB && f == 156 * MB, "driver's numbers %zu", f);
 }
 
+/* The operator's limits file wins over the pod's environment, which asks for 1 GiB. */
+static void file_quota_beats_env(void)
+{
+    use_limits_file("version=1\nmemory=64m\n");
+    use_device(0);
+    size_t f, t;
+    cuMemGetInfo_v2(&f, &t);
+    CHECK(t == 64 * MB, "the file's quota is reported: %zu", t);
+    CUdeviceptr p;
+    CHECK(cuMemAlloc_v2(&p, 60 * MB) == CUDA_SUCCESS, "60 MiB of 64");
+    CHECK(cuMemAlloc_v2(&p, 8 * MB) == CUDA_ERROR_OUT_OF_MEMORY, "the file's quota is enforced");
+}
+
 int main(void)
 {
     static const char *const lim64[] = {"CUDA_DEVICE_MEMORY_LIMIT=64m", NULL};
@@ -221,5 +234,7 @@ int main(void)
     run_case("memory: context overhead counts against the quota", context_overhead, ctx);
     run_case("memory: limit with k suffix", limit_suffixes, kib);
     run_case("memory: no limit passes everything through", no_limit_passthrough, none);
+    static const char *const env1g[] = {"CUDA_DEVICE_MEMORY_LIMIT=1g", NULL};
+    run_case("memory: the limits file's quota wins over the environment's", file_quota_beats_env, env1g);
     return finish();
 }

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "log.h"
 #include "limiter.h"
+#include "limits_file.h"
 #include "memory.h"
 
 #include <math.h>
@@ -59,12 +60,83 @@ static void config_load(void)
     struct hami_config c;
     setenv("LIBCUDA_LOG_LEVEL", "0", 1);
     hami_log_init();
-    hami_config_load(&c, fake_env);
+    hami_config_load(&c, fake_env, NULL, 0);
     CHECK(c.mem_limit[0] == 1ULL << 30 && c.mem_limit[2] == 2ULL << 30, "generic and per-index limits");
     CHECK(c.mem_limit[1] == 1ULL << 30, "an invalid per-index limit falls back to the generic one");
     CHECK(c.sm_limit[3] == 25 && c.sm_limit[0] == 0, "sm limits");
     CHECK(c.policy == HAMI_POLICY_FORCE, "policy");
     CHECK(strcmp(c.region_path, HAMI_DEFAULT_REGION_PATH) == 0, "default region path");
+}
+
+static void limits_file_parse(void)
+{
+    static const char ok[] = "# written by the plugin\nversion=1\nmemory=1g\nmemory.2 = 24g\ncore.0=30\n"
+                             "policy=force\nallow_disable=true\noversubscribe=1\nregion=/r/x.cache\nfuture=1\n";
+    struct hami_file_limits f;
+    int line = 0;
+    CHECK(hami_parse_limits(ok, sizeof ok - 1, &f, &line) == 0, "valid file (line %d)", line);
+    CHECK(f.mem_limit[0] == 1ULL << 30 && f.mem_limit[2] == 24ULL << 30, "memory limits");
+    CHECK(f.sm_limit[0] == 30 && f.sm_limit[1] == 0, "core limits");
+    CHECK(f.policy == HAMI_POLICY_FORCE && f.allow_disable && f.oversubscribe, "flags");
+    CHECK(strcmp(f.region_path, "/r/x.cache") == 0, "region");
+    struct { const char *text; int bad_line; } bad[] = {
+        {"memory=1g\n", 1},                 /* no version */
+        {"version=2\nmemory=1g\n", 1},      /* unknown version */
+        {"version=1\nmemory=lots\n", 2},    /* bad size */
+        {"version=1\ncore.99=30\n", 0},     /* device index out of range: an unknown key */
+        {"version=1\nno equals sign\n", 2},
+        {"version=1\npolicy=off\n", 2},
+        {"version=1\nregion=relative\n", 2},
+        {"", 1},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = hami_parse_limits(bad[i].text, strlen(bad[i].text), &f, &line);
+        if (bad[i].bad_line == 0 && bad[i].text[0] != '\0')
+            CHECK(rc == 0, "case %zu accepted", i);
+        else
+            CHECK(rc != 0 && line == bad[i].bad_line, "case %zu rejected at line %d (got %d)", i, bad[i].bad_line,
+                  line);
+    }
+    char nul[] = "version=1\0policy=disable\n";
+    CHECK(hami_parse_limits(nul, sizeof nul - 1, &f, &line) != 0, "a NUL byte is rejected");
+}
+
+static const char *policy_env_value;
+static const char *policy_env(const char *name)
+{
+    if (strcmp(name, "GPU_CORE_UTILIZATION_POLICY") == 0)
+        return policy_env_value;
+    if (strcmp(name, "CUDA_DEVICE_MEMORY_LIMIT") == 0)
+        return "64g";
+    if (strcmp(name, "CUDA_DEVICE_SM_LIMIT") == 0)
+        return "90";
+    return NULL;
+}
+
+/* The file's limits win over the environment's; the environment only tightens the policy. */
+static void limits_trust(void)
+{
+    struct { const char *file; const char *env; enum hami_policy want; } t[] = {
+        {"version=1\ncore=30\n", "force", HAMI_POLICY_FORCE},
+        {"version=1\ncore=30\n", "disable", HAMI_POLICY_DEFAULT},
+        {"version=1\ncore=30\npolicy=force\n", "default", HAMI_POLICY_FORCE},
+        {"version=1\ncore=30\npolicy=force\n", "disable", HAMI_POLICY_FORCE},
+        {"version=1\ncore=30\nallow_disable=true\n", "disable", HAMI_POLICY_DISABLE},
+        {NULL, "disable", HAMI_POLICY_DISABLE},     /* no file: HAMi's environment contract */
+        {"garbage", "disable", HAMI_POLICY_DEFAULT}, /* an invalid file never allows disable */
+    };
+    setenv("LIBCUDA_LOG_LEVEL", "0", 1);
+    hami_log_init();
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+        struct hami_config c;
+        policy_env_value = t[i].env;
+        hami_config_load(&c, policy_env, t[i].file, t[i].file ? strlen(t[i].file) : 0);
+        CHECK(c.policy == t[i].want, "case %zu: policy %d, want %d", i, c.policy, t[i].want);
+        if (t[i].file != NULL && strcmp(t[i].file, "garbage") != 0)
+            CHECK(c.sm_limit[0] == 30 && c.mem_limit[0] == 0 && c.from_file, "case %zu: the file's limits", i);
+        else
+            CHECK(c.sm_limit[0] == 90 && c.mem_limit[0] == 64ULL << 30 && !c.from_file, "case %zu: env limits", i);
+    }
 }
 
 static void array_sizes(void)
@@ -263,6 +335,8 @@ int main(void)
     run_case("units: CUDA_VISIBLE_DEVICES parsing", parse_visible, NULL);
     run_case("units: configuration from the environment", config_load, NULL);
     run_case("units: array and mipmap sizes", array_sizes, NULL);
+    run_case("units: limits file parsing", limits_file_parse, NULL);
+    run_case("units: limits file wins; the environment only tightens the policy", limits_trust, NULL);
     run_case("units: allocation table", alloc_table, NULL);
     run_case("units: token bucket (GCRA) under a simulated clock", gcra_basics, NULL);
     run_case("units: simulated GPU: shares 30, 70, 30+70 held within 2 points", sim_shares, NULL);
