@@ -1,19 +1,10 @@
 package natsembed
 
 import (
-	"strings"
-
 	"github.com/nats-io/nats-server/v2/server"
-)
 
-// PluginInboxPrefix is the reply-subject prefix a node's plugin must connect
-// with (nats.CustomInboxPrefix). Giving each node its own inbox namespace lets
-// the server refuse a plugin that tries to read other clients' replies. Dots
-// in the node name become underscores, which DNS names never contain, so two
-// nodes never share a prefix ("a" and "a.b" would otherwise overlap).
-func PluginInboxPrefix(node string) string {
-	return "_HAMI_INBOX." + strings.ReplaceAll(node, ".", "_")
-}
+	"github.com/hami-project/hami/common/inventory"
+)
 
 // PluginPermissions lets a node's plugin write only its own keys
 // ($KV.<bucket>.<vendor>.<node>, any vendor) and look the bucket up; a
@@ -25,7 +16,7 @@ func PluginPermissions(bucket, node string) *server.Permissions {
 			"$KV." + bucket + ".*." + node,
 			"$JS.API.STREAM.INFO." + streamName(bucket),
 		}},
-		Subscribe: &server.SubjectPermission{Allow: []string{PluginInboxPrefix(node) + ".>"}},
+		Subscribe: &server.SubjectPermission{Allow: []string{inventory.PluginInboxPrefix(node) + ".>"}},
 	}
 }
 

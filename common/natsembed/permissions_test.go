@@ -38,7 +38,7 @@ func TestPluginCanOnlyWriteItsOwnKeys(t *testing.T) {
 	require.NoError(t, w.WaitSynced(ctx), "the reader creates and watches the bucket")
 
 	plugin := natsembedtest.Connect(t, srv.ClientURL(), nats.UserInfo("plugin-a", "pa"),
-		nats.CustomInboxPrefix(natsembed.PluginInboxPrefix("node-a")))
+		nats.CustomInboxPrefix(inventory.PluginInboxPrefix("node-a")))
 	pub, err := inventory.NewPublisher(plugin, inventory.WithCreateBucket(false))
 	require.NoError(t, err)
 	require.NoError(t, pub.Publish(ctx, devicetest.Node("node-a", 1, 81920)))

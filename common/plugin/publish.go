@@ -10,7 +10,6 @@ import (
 
 	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/inventory"
-	"github.com/hami-project/hami/common/natsembed"
 )
 
 // ConnectNATS connects a node's plugin: with the node's inbox prefix (which
@@ -18,7 +17,7 @@ import (
 func ConnectNATS(url, node string, opts ...nats.Option) (*nats.Conn, jetstream.JetStream, error) {
 	all := append([]nats.Option{
 		nats.Name("hami-plugin-" + node),
-		nats.CustomInboxPrefix(natsembed.PluginInboxPrefix(node)),
+		nats.CustomInboxPrefix(inventory.PluginInboxPrefix(node)),
 		nats.MaxReconnects(-1),
 	}, opts...)
 	nc, err := nats.Connect(url, all...)
