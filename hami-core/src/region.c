@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -160,11 +161,51 @@ static int adopt_mapping(struct hami_region *r, int fd)
     return 0;
 }
 
+/* The directory of `path`, made if missing: world-writable and sticky, like /tmp, so processes
+ * of any uid in the container can create the region in it. */
+static void ensure_dir(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL || slash == dir)
+        return;
+    *slash = '\0';
+    if (mkdir(dir, 01777) == 0)
+        chmod(dir, 01777); /* the umask trimmed the mode */
+}
+
+/*
+ * Opens the region file for any uid: an existing file is opened without
+ * O_CREAT (in a sticky world-writable directory, fs.protected_regular refuses
+ * O_CREAT on another user's file), a new one is created 0666 whatever the
+ * umask, so a container whose processes run as different users shares it.
+ */
+static int open_any_user(const char *path)
+{
+    for (int attempt = 0; attempt < 4; attempt++) {
+        int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        if (fd >= 0 || errno != ENOENT)
+            return fd;
+        ensure_dir(path);
+        fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+        if (fd >= 0) {
+            fchmod(fd, 0666);
+            return fd;
+        }
+        if (errno != EEXIST)
+            return -1;
+    }
+    return -1;
+}
+
 static int open_shared(struct hami_region_handle *h, const struct hami_config *cfg)
 {
-    int fd = open(cfg->region_path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    int fd = open_any_user(cfg->region_path);
     if (fd < 0) {
-        LOG_WARN("cannot open shared region %s: %s", cfg->region_path, strerror(errno));
+        LOG_ERROR("cannot open the shared region %s as uid %d: %s (its directory must be writable by every "
+                  "user of the container, e.g. mode 1777)",
+                  cfg->region_path, (int)geteuid(), strerror(errno));
         return -1;
     }
     if (flock(fd, LOCK_EX) != 0) {
@@ -201,7 +242,8 @@ int hami_region_open(struct hami_region_handle *h, const struct hami_config *cfg
 #endif
     if (open_shared(h, cfg) == 0)
         return 0;
-    LOG_WARN("using a private accounting region: limits hold per process only");
+    LOG_ERROR("USING A PRIVATE ACCOUNTING REGION: this process's memory and compute are limited on their own, "
+              "not together with the container's other processes");
     void *p = mmap(NULL, sizeof(struct hami_region), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return -1;

@@ -58,6 +58,25 @@ static char *read_limits(size_t *len)
     return buf != NULL ? buf : strdup(""); /* unreadable: an invalid file, never "no file" */
 }
 
+/*
+ * fork() from a multi-threaded process copies locks as they are. Holding every
+ * process-local lock across fork means no other thread is inside an update
+ * when the child's copy is made: the parent releases them after, and the
+ * child starts from clean, re-initialised state. (The region's lock is shared
+ * with the parent and stays the parent's to release.)
+ */
+static void before_fork(void)
+{
+    pthread_mutex_lock(&g_state.compute.mu);
+    pthread_mutex_lock(&g_state.allocs.mu);
+}
+
+static void after_fork_parent(void)
+{
+    pthread_mutex_unlock(&g_state.allocs.mu);
+    pthread_mutex_unlock(&g_state.compute.mu);
+}
+
 static void after_fork_child(void)
 {
     hami_region_after_fork_child(&g_state.region);
@@ -83,7 +102,7 @@ static void init_once(void)
     s->nvml_once = (pthread_once_t)PTHREAD_ONCE_INIT;
     s->devices_once = (pthread_once_t)PTHREAD_ONCE_INIT;
     hami_compute_init(&s->compute, s);
-    pthread_atfork(NULL, NULL, after_fork_child);
+    pthread_atfork(before_fork, after_fork_parent, after_fork_child);
     atomic_store_explicit(&g_ready, 1, memory_order_release);
 }
 

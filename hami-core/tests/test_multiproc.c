@@ -4,6 +4,8 @@
 #include "driver_api.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define CHILDREN 4
@@ -139,6 +141,106 @@ static void limits_are_not_in_the_region(void)
     CHECK(cuMemAlloc_v2(&p, 300 * MB) == CUDA_ERROR_OUT_OF_MEMORY, "and it is enforced");
 }
 
+/* Allocates `mb` as `uid` in the region at `region`; reports over `fd` what it got, then waits. */
+static pid_t alloc_as(uid_t uid, const char *region, int mb, int fd, int go)
+{
+    pid_t p = fork();
+    if (p != 0)
+        return p;
+    setenv("CUDA_DEVICE_MEMORY_SHARED_CACHE", region, 1);
+    if (uid != 0 && (setgid(uid) != 0 || setuid(uid) != 0))
+        _exit(2);
+    use_device(0);
+    CUdeviceptr q;
+    int got = 0;
+    while (got < mb && cuMemAlloc_v2(&q, 1 * MB) == CUDA_SUCCESS)
+        got++;
+    ssize_t w = write(fd, &got, sizeof got);
+    char c;
+    ssize_t r = read(go, &c, 1);
+    (void)w;
+    (void)r;
+    _exit(0);
+}
+
+/* Processes of one container running as root, uid 1000 and uid 1001 share one region,
+ * whoever creates it, in a directory libvgpu creates itself. */
+static void any_user_shares(void)
+{
+    if (geteuid() != 0) {
+        printf("    not root: cannot switch users here; skipped\n");
+        return;
+    }
+    char dir[128], region[200];
+    snprintf(dir, sizeof dir, "/tmp/hami-anyuser-%d", (int)getpid());
+    snprintf(region, sizeof region, "%s/sub/region.cache", dir);
+    mkdir(dir, 0755);
+    chmod(dir, 01777); /* the host directory the plugin mounts */
+    int rep[2], go[2];
+    CHECK(pipe(rep) == 0 && pipe(go) == 0, "pipes");
+    uid_t uids[3] = {1000, 0, 1001};
+    int got[3] = {0};
+    pid_t kids[3];
+    for (int i = 0; i < 3; i++) {
+        kids[i] = alloc_as(uids[i], region, 100, rep[1], go[0]);
+        CHECK(read(rep[0], &got[i], sizeof got[i]) == sizeof got[i], "report %d", i);
+    }
+    printf("    uid 1000 got %d MiB, root %d MiB, uid 1001 %d MiB of 256\n", got[0], got[1], got[2]);
+    CHECK(got[0] == 100 && got[1] == 100 && got[2] == 56, "one quota shared across users");
+    struct stat st;
+    CHECK(stat(region, &st) == 0 && (st.st_mode & 0777) == 0666, "the region is 0666 (mode %o)", st.st_mode & 0777);
+    for (int i = 0; i < 3; i++) {
+        CHECK(write(go[1], "g", 1) == 1, "go");
+        waitpid(kids[i], NULL, 0);
+    }
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0, "cleanup");
+}
+
+static _Atomic int hammering = 1;
+
+static void *hammer(void *arg)
+{
+    (void)arg;
+    use_device(0);
+    while (hammering) {
+        CUdeviceptr p;
+        if (cuMemAlloc_v2(&p, 4096) == CUDA_SUCCESS)
+            cuMemFree_v2(p);
+        cuLaunchKernel((CUfunction)0x1234, 1, 1, 1, 1, 1, 1, 0, NULL, NULL, NULL);
+    }
+    return NULL;
+}
+
+/* A thread allocates, frees and launches without pause while another forks: every child can
+ * use CUDA at once (no lock inherited mid-update) and exits. */
+static void fork_while_busy(void)
+{
+    use_device(0);
+    pthread_t th;
+    pthread_create(&th, NULL, hammer, NULL);
+    usleep(20000);
+    int ok = 0;
+    for (int i = 0; i < 100; i++) {
+        pid_t c = fork();
+        if (c == 0) {
+            alarm(5);
+            use_device(0);
+            CUdeviceptr p;
+            int good = cuMemAlloc_v2(&p, 1 * MB) == CUDA_SUCCESS && cuMemFree_v2(p) == CUDA_SUCCESS &&
+                       cuLaunchKernel((CUfunction)0x1234, 1, 1, 1, 1, 1, 1, 0, NULL, NULL, NULL) == CUDA_SUCCESS;
+            _exit(good ? 0 : 1);
+        }
+        int st = 0;
+        waitpid(c, &st, 0);
+        ok += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+    }
+    hammering = 0;
+    pthread_join(th, NULL);
+    CHECK(ok == 100, "%d of 100 children used CUDA and exited", ok);
+}
+
 int main(void)
 {
     static const char *const lim[] = {"CUDA_DEVICE_MEMORY_LIMIT=256m", "MOCK_CUDA_TOTAL_MEM=4g", NULL};
@@ -147,5 +249,9 @@ int main(void)
     run_case("multiproc: a dead process's slot and usage are reclaimed", slot_reused_after_death, lim);
     run_case("multiproc: fork after CUDA use shares the quota, child reclaimed", fork_after_use, lim);
     run_case("multiproc: limits are each process's own, not the region's", limits_are_not_in_the_region, lim);
+    run_case("multiproc: root and non-root processes share one region", any_user_shares, lim);
+    static const char *const busy[] = {"CUDA_DEVICE_MEMORY_LIMIT=256m", "CUDA_DEVICE_SM_LIMIT=50",
+                                       "GPU_CORE_UTILIZATION_POLICY=force", "MOCK_KERNEL_NS=1000", NULL};
+    run_case("multiproc: fork while another thread allocates and launches", fork_while_busy, busy);
     return finish();
 }
