@@ -1,0 +1,122 @@
+package sdk
+
+// Links lists every other device with the fastest path to it: MetaXLink
+// where the pair has lanes, otherwise the PCIe topology.
+func (b *Binding) Links(index int) ([]Link, error) {
+	src, err := deviceArg(index, "mxSmlGetDeviceTopology")
+	if err != nil {
+		return nil, err
+	}
+	n, err := b.DeviceCount()
+	if err != nil {
+		return nil, err
+	}
+	var links []Link
+	for peer := range n {
+		if peer == index {
+			continue
+		}
+		kind, err := b.linkKind(src, uint32(peer))
+		if err != nil {
+			return nil, err
+		}
+		if kind.Score() > 0 {
+			links = append(links, Link{Peer: peer, Kind: kind, Score: kind.Score()})
+		}
+	}
+	return links, nil
+}
+
+func (b *Binding) linkKind(src, dst uint32) (LinkKind, error) {
+	var mx cMetaXLinkInfo
+	if err := check(b.fn.MetaXLinkInfo(src, dst, &mx), "mxSmlGetMetaXLinkInfo", src, dst); err != nil {
+		return "", err
+	}
+	if mx.Links > 0 {
+		return LinkMetaXLink, nil
+	}
+	var topo cTopology
+	if err := check(b.fn.Topology(src, dst, &topo), "mxSmlGetDeviceTopology", src, dst); err != nil {
+		return "", err
+	}
+	return topologyKind(topo.TopologyType), nil
+}
+
+// CreateSgpu asks the driver for an sGPU; it refuses one that does not
+// fit (ErrInsufficient) or a 17th (ErrSgpuLimit).
+func (b *Binding) CreateSgpu(index int, memoryMiB uint64, computePercent int) (Partition, error) {
+	const call = "mxSmlCreateSgpu"
+	dev, err := deviceArg(index, call)
+	if err != nil {
+		return Partition{}, err
+	}
+	if memoryMiB > uint64(^uint32(0)) || computePercent < 0 {
+		return Partition{}, fail(InvalidInput, call, index, memoryMiB, computePercent)
+	}
+	var id uint32
+	code := b.fn.CreateSgpu(dev, uint32(memoryMiB), uint32(computePercent), &id)
+	if err := check(code, call, index, memoryMiB, computePercent); err != nil {
+		return Partition{}, err
+	}
+	return Partition{ID: int(id), Device: index, MemoryMiB: memoryMiB, ComputePercent: computePercent}, nil
+}
+
+// RemoveSgpu destroys sGPU id of the device.
+func (b *Binding) RemoveSgpu(index, id int) error {
+	const call = "mxSmlRemoveSgpu"
+	dev, err := deviceArg(index, call)
+	if err != nil {
+		return err
+	}
+	sid, err := uintArg(id, call, index, id)
+	if err != nil {
+		return err
+	}
+	return check(b.fn.RemoveSgpu(dev, sid), call, index, id)
+}
+
+// Sgpus lists the device's sGPUs, including those made before this
+// process started.
+func (b *Binding) Sgpus(index int) ([]Partition, error) {
+	dev, err := deviceArg(index, "mxSmlGetSgpuCount")
+	if err != nil {
+		return nil, err
+	}
+	var n uint32
+	if err := check(b.fn.SgpuCount(dev, &n), "mxSmlGetSgpuCount", index); err != nil {
+		return nil, err
+	}
+	out := make([]Partition, 0, n)
+	for i := range n {
+		var c cSgpuInfo
+		if err := check(b.fn.SgpuInfo(dev, i, &c), "mxSmlGetSgpuInfo", index, i); err != nil {
+			return nil, err
+		}
+		out = append(out, Partition{
+			ID:             int(c.SgpuID),
+			Device:         index,
+			MemoryMiB:      uint64(c.MemoryMb),
+			ComputePercent: int(c.ComputePercent),
+			MemoryUsedMiB:  uint64(c.MemoryUsedMb),
+		})
+	}
+	return out, nil
+}
+
+// SetSgpuComputeQuota changes an sGPU's compute share.
+func (b *Binding) SetSgpuComputeQuota(index, id, computePercent int) error {
+	const call = "mxSmlSetSgpuComputeQuota"
+	dev, err := deviceArg(index, call)
+	if err != nil {
+		return err
+	}
+	sid, err := uintArg(id, call, index, id)
+	if err != nil {
+		return err
+	}
+	pct, err := uintArg(computePercent, call, index, id, computePercent)
+	if err != nil {
+		return err
+	}
+	return check(b.fn.SetComputeQuota(dev, sid, pct), call, index, id, computePercent)
+}
