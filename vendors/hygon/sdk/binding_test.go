@@ -1,0 +1,220 @@
+package sdk
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"unsafe"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hami-project/hami/common/clib/clibtest"
+	"github.com/hami-project/hami/common/dynlib"
+)
+
+// The mocks keep their state in the process environment and in C statics,
+// so these tests set the environment with t.Setenv and do not run in
+// parallel; each builds its own copy of the libraries.
+
+// buildMocks compiles both mock libraries into one directory, as a driver
+// installs them, and returns the path of librocm_smi64.so.
+func buildMocks(t *testing.T, env map[string]string) string {
+	t.Helper()
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	rsmi := clibtest.BuildShared(t, "librocm_smi64.so", "testdata/mock_rocm_smi.c")
+	dmi := clibtest.BuildShared(t, "libhydmi.so", "testdata/mock_hydmi.c")
+	data, err := os.ReadFile(dmi)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(filepath.Dir(rsmi), "libhydmi.so"), data, 0o755))
+	return rsmi
+}
+
+// openMocks opens the binding over fresh mocks and initialises it.
+func openMocks(t *testing.T, env map[string]string) *Binding {
+	t.Helper()
+	b, err := Open(buildMocks(t, env))
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, b.Close()) })
+	require.NoError(t, b.Init())
+	t.Cleanup(func() { require.NoError(t, b.Shutdown()) })
+	return b
+}
+
+func TestBindingReadsEveryDevice(t *testing.T) {
+	b := openMocks(t, map[string]string{
+		"HYGON_MOCK_DEVICES": "3", "HYGON_MOCK_DEVICE_ID": "6210", "HYGON_MOCK_MEM_MIB": "65536", "HYGON_MOCK_CUS": "120",
+	})
+	ok, err := b.HasVirtualDevices()
+	require.True(t, ok)
+	require.NoError(t, err)
+	n, err := b.DeviceCount()
+	require.NoError(t, err)
+	require.Equal(t, 3, n)
+
+	d, err := b.Device(1)
+	require.NoError(t, err)
+	require.Equal(t, Device{
+		Index: 1, UUID: "DCU-0000000000001001", Serial: "MOCK-SN-1", Model: ModelK100AI, PCIDeviceID: 0x6210,
+		BusID: "0000:20:00.0", MemoryMiB: 65536, ComputeUnits: 120, NUMANode: 0, CardMinor: 1, RenderMinor: 129,
+	}, d)
+	require.Equal(t, []string{DevKFD, DevMKFD, "/dev/dri/card1", "/dev/dri/renderD129"}, d.DevicePaths())
+
+	mem, err := b.Memory(2)
+	require.NoError(t, err)
+	require.Equal(t, Memory{TotalMiB: 65536, UsedMiB: 3072}, mem, "VRAM, not GTT or visible VRAM")
+	busy, err := b.Utilization(2)
+	require.NoError(t, err)
+	require.Equal(t, 20, busy)
+	healthy, err := b.Healthy(2)
+	require.NoError(t, err)
+	require.True(t, healthy)
+
+	links, err := b.Links(0)
+	require.NoError(t, err)
+	require.Equal(t, []Link{
+		{Peer: 1, Kind: LinkXGMI, Hops: 1, Score: ScoreXGMI},
+		{Peer: 2, Kind: LinkPCIe, Hops: 3, Score: ScorePCIe - 20},
+	}, links)
+}
+
+func TestBindingMapsStatusesToErrors(t *testing.T) {
+	rsmi := buildMocks(t, map[string]string{"HYGON_MOCK_FAIL_INDEX": "1", "HYGON_MOCK_FAIL_CODE": "3"})
+	b, err := Open(rsmi)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, b.Close()) }()
+
+	_, err = b.DeviceCount()
+	require.ErrorIs(t, err, ErrNotInitialized, "before Init")
+	require.ErrorContains(t, err, "rsmi_num_monitor_devices: RSMI_STATUS_INIT_ERROR (8)")
+	require.NoError(t, b.Init())
+	defer func() { require.NoError(t, b.Shutdown()) }()
+
+	_, err = b.Device(1)
+	require.ErrorContains(t, err, "rsmi_dev_id_get(1): RSMI_STATUS_FILE_ERROR (3)")
+	var e *Error
+	require.True(t, errors.As(err, &e))
+	require.Equal(t, Error{Lib: LibRSMI, Code: 3, Name: "RSMI_STATUS_FILE_ERROR"}, *e)
+
+	healthy, err := b.Healthy(1)
+	require.NoError(t, err, "a failing device is unhealthy, not an error")
+	require.False(t, healthy)
+
+	_, err = b.Device(7)
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	_, err = b.Healthy(7)
+	require.ErrorIs(t, err, ErrInvalidArgument, "a bad index is the caller's error")
+	_, err = b.Memory(-1)
+	require.ErrorIs(t, err, ErrInvalidArgument)
+}
+
+func TestBindingVirtualDevices(t *testing.T) {
+	b := openMocks(t, map[string]string{"HYGON_MOCK_DEVICES": "2", "HYGON_MOCK_MAX_VDEV": "3"})
+	perCard, err := b.MaxVDevices()
+	require.NoError(t, err)
+	require.Equal(t, 3, perCard)
+
+	first, err := b.CreateVDevice(0, Capacity{ComputeUnits: 15, MemoryMiB: 2048})
+	require.NoError(t, err)
+	require.Equal(t, VDevice{ID: 0, Device: 0, Capacity: Capacity{ComputeUnits: 15, MemoryMiB: 2048}}, first)
+	second, err := b.CreateVDevice(1, Capacity{ComputeUnits: 30, MemoryMiB: 4096})
+	require.NoError(t, err)
+	require.Equal(t, VDevice{ID: 3, Device: 1, Capacity: Capacity{ComputeUnits: 30, MemoryMiB: 4096}}, second)
+
+	left, err := b.Remaining(0)
+	require.NoError(t, err)
+	require.Equal(t, Capacity{ComputeUnits: 45, MemoryMiB: 32768 - 2048}, left)
+	all, err := b.VDevices()
+	require.NoError(t, err)
+	require.Equal(t, []VDevice{first, second}, all)
+	busy, err := b.VDeviceUtilization(3)
+	require.NoError(t, err)
+	require.Equal(t, 1, busy)
+
+	_, err = b.CreateVDevice(0, Capacity{ComputeUnits: 46, MemoryMiB: 1})
+	require.ErrorIs(t, err, ErrInsufficientResources)
+	require.ErrorContains(t, err, "dmiCreateVDevices(0, 46 CUs, 1 MiB): DMI_STATUS_OUT_OF_RESOURCES (11)")
+	_, err = b.CreateVDevice(0, Capacity{ComputeUnits: 0, MemoryMiB: 1})
+	require.ErrorIs(t, err, ErrInvalidArgument)
+	for range 2 {
+		_, err = b.CreateVDevice(0, Capacity{ComputeUnits: 1, MemoryMiB: 1})
+		require.NoError(t, err)
+	}
+	_, err = b.CreateVDevice(0, Capacity{ComputeUnits: 1, MemoryMiB: 1})
+	require.ErrorIs(t, err, ErrInsufficientResources, "at most max per card")
+
+	require.NoError(t, b.DestroyVDevice(0))
+	err = b.DestroyVDevice(0)
+	require.ErrorIs(t, err, ErrNotFound)
+	require.ErrorContains(t, err, "dmiDestroySingleVDevice(0): DMI_STATUS_VDEV_NOT_EXIST (15)")
+	again, err := b.CreateVDevice(0, Capacity{ComputeUnits: 2, MemoryMiB: 2})
+	require.NoError(t, err)
+	require.Equal(t, 0, again.ID, "the freed slot is reused")
+}
+
+func TestBindingWithoutHydmi(t *testing.T) {
+	t.Setenv("HYGON_MOCK_DEVICES", "1")
+	rsmi := clibtest.BuildShared(t, "librocm_smi64.so", "testdata/mock_rocm_smi.c")
+	b, err := Open(rsmi)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, b.Close()) }()
+	require.NoError(t, b.Init())
+	defer func() { require.NoError(t, b.Shutdown()) }()
+
+	ok, why := b.HasVirtualDevices()
+	require.False(t, ok)
+	require.ErrorIs(t, why, ErrNotSupported)
+	d, err := b.Device(0)
+	require.NoError(t, err)
+	require.Equal(t, 60, d.ComputeUnits, "a Z100's CUs from the model table")
+
+	_, err = b.MaxVDevices()
+	require.ErrorIs(t, err, ErrNotSupported)
+	_, err = b.Remaining(0)
+	require.ErrorIs(t, err, ErrNotSupported)
+	_, err = b.CreateVDevice(0, Capacity{ComputeUnits: 1, MemoryMiB: 1})
+	require.ErrorIs(t, err, ErrNotSupported)
+	require.ErrorIs(t, b.DestroyVDevice(0), ErrNotSupported)
+	_, err = b.VDevices()
+	require.ErrorIs(t, err, ErrNotSupported)
+	_, err = b.VDeviceUtilization(0)
+	require.ErrorIs(t, err, ErrNotSupported)
+}
+
+func TestBindingDMIStatusNotSupported(t *testing.T) {
+	b := openMocks(t, map[string]string{"HYGON_MOCK_DMI_FAIL": "14"})
+	_, err := b.MaxVDevices()
+	require.ErrorIs(t, err, ErrNotSupported)
+	require.ErrorContains(t, err, "dmiGetMaxVDeviceCount: DMI_STATUS_DEVICE_NOT_SUPPORT (14)")
+	_, err = b.Device(0)
+	require.ErrorContains(t, err, "dmiGetDeviceInfo(0)")
+}
+
+// TestDMIDeviceInfoLayout compares the Go struct with the C compiler's
+// layout of dmiDeviceInfo.
+func TestDMIDeviceInfoLayout(t *testing.T) {
+	lib, err := dynlib.Open(clibtest.BuildShared(t, "libhydmi.so", "testdata/mock_hydmi.c"))
+	require.NoError(t, err)
+	defer func() { require.NoError(t, lib.Close()) }()
+	var fns struct {
+		Layout func(field int32) uintptr `sym:"mock_dmi_layout"`
+	}
+	require.NoError(t, lib.Bind(&fns))
+	var info dmiDeviceInfo
+	want := []uintptr{
+		unsafe.Sizeof(info), unsafe.Offsetof(info.ComputeUnitCount), unsafe.Offsetof(info.GlobalMemSize),
+		unsafe.Offsetof(info.UsageMemSize), unsafe.Offsetof(info.ContainerID), unsafe.Offsetof(info.DeviceID),
+	}
+	for field, w := range want {
+		require.Equal(t, w, fns.Layout(int32(field)), "field %d", field)
+	}
+}
+
+func TestOpenNamesTheMissingLibrary(t *testing.T) {
+	t.Parallel()
+	_, err := Open(filepath.Join(t.TempDir(), "librocm_smi64.so"))
+	require.ErrorIs(t, err, dynlib.ErrNotFound)
+	require.ErrorContains(t, err, "librocm_smi64.so")
+}

@@ -1,0 +1,22 @@
+package sdk
+
+// Link scores: higher is faster. XGMI (the DCU-to-DCU fabric) beats every
+// PCIe path; each extra hop costs a step, so a direct XGMI peer beats one
+// reached through the hive, and a PCIe peer under the same root beats one
+// across the CPU interconnect.
+const (
+	ScoreXGMI    int32 = 100
+	ScorePCIe    int32 = 50
+	scoreHopCost int32 = 10
+	scoreMinimum int32 = 10
+)
+
+// LinkScore scores a link of kind over hops hops.
+func LinkScore(kind LinkKind, hops int) int32 {
+	base := ScorePCIe
+	if kind == LinkXGMI {
+		base = ScoreXGMI
+	}
+	extra := int32(min(max(hops-1, 0), 100))
+	return max(base-extra*scoreHopCost, scoreMinimum)
+}
