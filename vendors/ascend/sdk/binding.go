@@ -1,0 +1,135 @@
+package sdk
+
+import (
+	"fmt"
+	"sync"
+	"unsafe"
+
+	"github.com/hami-project/hami/common/dynlib"
+)
+
+// DefaultLibraryNames are where DCMI is looked for when Open gets no path:
+// the soname, then the driver's usual install directories.
+var DefaultLibraryNames = []string{
+	"libdcmi.so",
+	"/usr/local/dcmi/libdcmi.so",
+	"/usr/local/Ascend/driver/lib64/driver/libdcmi.so",
+}
+
+// dcmiFuncs are the DCMI calls the binding makes (testdata/dcmi_interface_api.h).
+type dcmiFuncs struct {
+	Init             func() int32                                                                   `sym:"dcmi_init"`
+	CardList         func(num *int32, list *int32, n int32) int32                                   `sym:"dcmi_get_card_list"`
+	DeviceNumInCard  func(card int32, num *int32) int32                                             `sym:"dcmi_get_device_num_in_card"`
+	LogicID          func(logic *int32, card, dev int32) int32                                      `sym:"dcmi_get_device_logic_id"`
+	PhyIDFromLogicID func(logic uint32, phy *uint32) int32                                          `sym:"dcmi_get_device_phyid_from_logicid"`
+	DieV2            func(card, dev, kind int32, die *cDieID) int32                                 `sym:"dcmi_get_device_die_v2"`
+	ChipInfo         func(card, dev int32, info *cChipInfo) int32                                   `sym:"dcmi_get_device_chip_info"`
+	Health           func(card, dev int32, health *uint32) int32                                    `sym:"dcmi_get_device_health"`
+	MemoryInfoV3     func(card, dev int32, info *cMemoryInfo) int32                                 `sym:"dcmi_get_device_memory_info_v3,optional"`
+	HBMInfo          func(card, dev int32, info *cHBMInfo) int32                                    `sym:"dcmi_get_device_hbm_info,optional"`
+	Utilization      func(card, dev, kind int32, rate *uint32) int32                                `sym:"dcmi_get_device_utilization_rate"`
+	CreateVDevice    func(card, dev int32, in *cCreateVDevRes, out *cCreateVDevOut) int32           `sym:"dcmi_create_vdevice"`
+	DestroyVDevice   func(card, dev int32, id uint32) int32                                         `sym:"dcmi_set_destroy_vdevice"`
+	DeviceInfo       func(card, dev, cmd int32, sub uint32, buf unsafe.Pointer, size *uint32) int32 `sym:"dcmi_get_device_info,optional"`
+}
+
+// Binding is Library over the real libdcmi.so, loaded at run time.
+type Binding struct {
+	lib *dynlib.Library
+	fn  dcmiFuncs
+
+	// mu guards devices, the table Init builds.
+	mu      sync.RWMutex
+	devices []dieAddr
+}
+
+var _ Library = (*Binding)(nil)
+
+// dieAddr is what Init learns about one die.
+type dieAddr struct {
+	card, dev int32
+	logic     uint32
+	phy       uint32
+	chip      cChipInfo
+	model     Model
+	known     bool
+}
+
+// Open loads DCMI from path, or from DefaultLibraryNames when path is
+// empty, and binds its calls. Call Init before anything else.
+func Open(path string) (*Binding, error) {
+	names := DefaultLibraryNames
+	if path != "" {
+		names = []string{path}
+	}
+	lib, err := dynlib.Open(names...)
+	if err != nil {
+		return nil, fmt.Errorf("open dcmi: %w", err)
+	}
+	b := &Binding{lib: lib}
+	if err := lib.Bind(&b.fn); err != nil {
+		return nil, fmt.Errorf("open dcmi: %w", errorsJoinClose(err, lib))
+	}
+	if b.fn.MemoryInfoV3 == nil && b.fn.HBMInfo == nil {
+		return nil, fmt.Errorf("open dcmi %s: %w", lib.Path(),
+			errorsJoinClose(fmt.Errorf("neither dcmi_get_device_memory_info_v3 nor dcmi_get_device_hbm_info: %w", ErrNotSupported), lib))
+	}
+	return b, nil
+}
+
+func errorsJoinClose(err error, lib *dynlib.Library) error {
+	if cerr := lib.Close(); cerr != nil {
+		return fmt.Errorf("%w (and %w)", err, cerr)
+	}
+	return err
+}
+
+// Close unloads the library; the Binding must not be used afterwards.
+func (b *Binding) Close() error { return b.lib.Close() }
+
+// Init initialises DCMI and learns the node's dies.
+func (b *Binding) Init() error {
+	if err := check("dcmi_init()", b.fn.Init()); err != nil {
+		return err
+	}
+	devices, err := b.enumerate()
+	if err != nil {
+		return err
+	}
+	b.mu.Lock()
+	b.devices = devices
+	b.mu.Unlock()
+	return nil
+}
+
+// Shutdown forgets the device table. DCMI has no shutdown call; the
+// library stays loaded until Close.
+func (b *Binding) Shutdown() error {
+	b.mu.Lock()
+	b.devices = nil
+	b.mu.Unlock()
+	return nil
+}
+
+// DeviceCount is how many dies Init found.
+func (b *Binding) DeviceCount() (int, error) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.devices == nil {
+		return 0, ErrNotInitialized
+	}
+	return len(b.devices), nil
+}
+
+func (b *Binding) die(index int) (dieAddr, error) {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	if b.devices == nil {
+		return dieAddr{}, ErrNotInitialized
+	}
+	if index < 0 || index >= len(b.devices) {
+		return dieAddr{}, fmt.Errorf("device %d of %d: %w", index, len(b.devices), ErrInvalidDevice)
+	}
+	return b.devices[index], nil
+}
