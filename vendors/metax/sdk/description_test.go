@@ -1,0 +1,101 @@
+package sdk
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestDescriptionValidate(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		change  func(d *Description)
+		wantErr string
+	}{
+		"whole server":        {change: func(*Description) {}},
+		"fewer devices":       {change: func(d *Description) { d.Devices = 2; d.Unhealthy = []int{1} }},
+		"unknown model":       {change: func(d *Description) { d.Model = "C501" }, wantErr: `model "C501": must be one of [C500 C500-32G]`},
+		"negative devices":    {change: func(d *Description) { d.Devices = -1 }, wantErr: "devices -1: must be 0"},
+		"unhealthy too high":  {change: func(d *Description) { d.Devices = 2; d.Unhealthy = []int{2} }, wantErr: "unhealthy: index 2: must be a device index, 0 to 1"},
+		"sgpuDisabled twice":  {change: func(d *Description) { d.SgpuDisabled = []int{1, 1} }, wantErr: "sgpuDisabled [1 1]: list each index once"},
+		"unknown sched class": {change: func(d *Description) { d.SchedClass = "gold" }, wantErr: `schedClass "gold": must be one of [best-effort fixed-share burst-share]`},
+		"known sched class":   {change: func(d *Description) { d.SchedClass = SchedFixedShare }},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			d := ForModel(ModelC500, "n")
+			tc.change(&d)
+			err := d.Validate()
+			if tc.wantErr != "" {
+				require.ErrorContains(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+		})
+	}
+}
+
+func TestLoadDescription(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		body    string
+		want    Description
+		wantErr string
+	}{
+		"yaml": {
+			body: "apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: C500-32G\ndevices: 4\nseed: node-a\nunhealthy: [3]\nschedClass: fixed-share\n",
+			want: Description{APIVersion: APIVersionDescription, Kind: "FakeSystem", Model: ModelC500With32G,
+				Devices: 4, Seed: "node-a", Unhealthy: []int{3}, SchedClass: SchedFixedShare},
+		},
+		"unknown field":   {body: "apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: C500\ngpus: 2\n", wantErr: "gpus"},
+		"another vendor":  {body: "apiVersion: fake.nvidia.hami.io/v1\nkind: FakeSystem\nmodel: C500\n", wantErr: "want apiVersion fake.metax.hami.io/v1"},
+		"invalid content": {body: "apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: N100\n", wantErr: `model "N100"`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "fake.yaml")
+			require.NoError(t, os.WriteFile(path, []byte(tc.body), 0o600))
+			d, err := LoadDescription(path)
+			if tc.wantErr != "" {
+				require.ErrorContains(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tc.want, d)
+			require.Equal(t, 4, d.DeviceCount())
+		})
+	}
+	_, err := LoadDescription(filepath.Join(t.TempDir(), "absent.yaml"))
+	require.ErrorContains(t, err, "absent.yaml")
+}
+
+// FuzzLoadDescription checks that no file makes the decoder panic and that
+// whatever it accepts is valid and builds a fake.
+func FuzzLoadDescription(f *testing.F) {
+	for _, seed := range []string{
+		"apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: C500\n",
+		"apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: C500-32G\ndevices: 3\nunhealthy: [0, 2]\nsgpuDisabled: [1]\n",
+		`{"apiVersion":"fake.metax.hami.io/v1","kind":"FakeSystem","model":"C500","schedClass":"burst-share"}`,
+		"apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: C500\ndevices: -4\n",
+		"model: [",
+		"",
+	} {
+		f.Add([]byte(seed))
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "fuzz.yaml")
+		require.NoError(t, os.WriteFile(path, data, 0o600))
+		d, err := LoadDescription(path)
+		if err != nil {
+			return
+		}
+		require.NoError(t, d.Validate())
+		_, err = NewFake(d, FakeOptions{})
+		require.NoError(t, err)
+	})
+}
