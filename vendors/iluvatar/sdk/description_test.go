@@ -1,0 +1,103 @@
+package sdk_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hami-project/hami/vendors/iluvatar/sdk"
+)
+
+const header = "apiVersion: fake.iluvatar.hami.io/v1\nkind: FakeSystem\n"
+
+func writeDescription(t testing.TB, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "fake.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(body), 0o600))
+	return path
+}
+
+func TestLoadDescription(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		body    string
+		want    sdk.Description
+		wantErr string
+	}{
+		"usual server": {
+			body: header + "model: BI-V100\nseed: n1\n",
+			want: sdk.ForModel("BI-V100", "n1"),
+		},
+		"everything": {
+			body: header + "model: BI-V150\ndevices: 4\nseed: n1\nunhealthy: [0, 3]\n",
+			want: sdk.Description{APIVersion: sdk.APIVersionFake, Kind: "FakeSystem", Model: "BI-V150", Devices: 4, Seed: "n1", Unhealthy: []int{0, 3}},
+		},
+		"unknown model":      {body: header + "model: BI-V200\n", wantErr: `model "BI-V200": must be one of BI-V100, BI-V150`},
+		"no model":           {body: header, wantErr: `model "": must be one of`},
+		"unknown field":      {body: header + "model: BI-V100\nchips: 2\n", wantErr: "chips"},
+		"wrong version":      {body: "apiVersion: fake.iluvatar.hami.io/v2\nkind: FakeSystem\nmodel: BI-V100\n", wantErr: "want apiVersion fake.iluvatar.hami.io/v1"},
+		"wrong kind":         {body: "apiVersion: fake.iluvatar.hami.io/v1\nkind: Other\nmodel: BI-V100\n", wantErr: "kind FakeSystem"},
+		"negative devices":   {body: header + "model: BI-V100\ndevices: -1\n", wantErr: "devices -1: must not be negative (0 means the usual 8)"},
+		"too many devices":   {body: header + "model: BI-V100\ndevices: 65\n", wantErr: "devices 65: at most 64"},
+		"half a board":       {body: header + "model: BI-V150\ndevices: 3\n", wantErr: "use a multiple of 2"},
+		"unhealthy too high": {body: header + "model: BI-V150\ndevices: 2\nunhealthy: [2]\n", wantErr: "unhealthy[0] = 2: no such chip, use 0..1"},
+		"unhealthy twice":    {body: header + "model: BI-V100\nunhealthy: [1, 1]\n", wantErr: "unhealthy[1] = 1: listed twice"},
+		"not yaml":           {body: "{", wantErr: "fake description"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			got, err := sdk.LoadDescription(writeDescription(t, tc.body))
+			if tc.wantErr != "" {
+				require.ErrorContains(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestModels(t *testing.T) {
+	t.Parallel()
+	for _, m := range sdk.Models() {
+		t.Run(m.Name, func(t *testing.T) {
+			t.Parallel()
+			got, err := sdk.LookupModel(m.Name)
+			require.NoError(t, err)
+			require.Equal(t, m, got)
+			require.Equal(t, uint64(32768), m.MemoryMiB, "32 GB per chip")
+			require.Zero(t, m.ServerChips%m.ChipsPerBoard, "whole boards")
+		})
+	}
+	v150, err := sdk.LookupModel("BI-V150")
+	require.NoError(t, err)
+	require.Equal(t, 2, v150.ChipsPerBoard)
+}
+
+// FuzzLoadDescription: any input either fails with an error or gives a
+// valid description that survives a round trip through JSON.
+func FuzzLoadDescription(f *testing.F) {
+	f.Add(header + "model: BI-V100\n")
+	f.Add(header + "model: BI-V150\ndevices: 4\nseed: n1\nunhealthy: [0, 3]\n")
+	f.Add(header + "model: BI-V150\ndevices: 3\n")
+	f.Add(`{"apiVersion":"fake.iluvatar.hami.io/v1","kind":"FakeSystem","model":"BI-V100","unhealthy":[-1]}`)
+	f.Add("kind: [\n")
+	f.Fuzz(func(t *testing.T, body string) {
+		d, err := sdk.LoadDescription(writeDescription(t, body))
+		if err != nil {
+			return
+		}
+		require.NoError(t, d.Validate())
+		data, err := json.Marshal(d)
+		require.NoError(t, err)
+		again, err := sdk.LoadDescription(writeDescription(t, string(data)))
+		require.NoError(t, err)
+		require.Equal(t, d, again)
+		_, err = sdk.NewFake(d, sdk.FakeOptions{})
+		require.NoError(t, err)
+	})
+}
