@@ -1,0 +1,92 @@
+package sdk
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestDescriptionValidate(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		desc    Description
+		wantErr string
+	}{
+		"server":             {desc: ForModel("910B3", "n")},
+		"910C pairs":         {desc: Description{Model: "910C", Devices: 4}},
+		"unknown model":      {desc: Description{Model: "910Z"}, wantErr: `model "910Z": must be one of [310P3 910A 910B3 910B4 910B4-1 910C]`},
+		"negative devices":   {desc: Description{Model: "910A", Devices: -1}, wantErr: "devices -1"},
+		"odd 910C":           {desc: Description{Model: "910C", Devices: 5}, wantErr: "multiple of 2"},
+		"unhealthy too high": {desc: Description{Model: "310P3", Devices: 2, Unhealthy: []int{2}}, wantErr: "unhealthy index 2: must be a device index below 2"},
+		"unhealthy twice":    {desc: Description{Model: "310P3", Unhealthy: []int{1, 1}}, wantErr: "list each index once"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			err := tc.desc.Validate()
+			if tc.wantErr == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorContains(t, err, tc.wantErr)
+		})
+	}
+}
+
+func TestLoadDescription(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		body    string
+		want    Description
+		wantErr string
+	}{
+		"good": {
+			body: "apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: 910B4-1\ndevices: 4\nseed: node-a\nunhealthy: [1]\n",
+			want: Description{APIVersion: APIVersionFake, Kind: "FakeSystem", Model: "910B4-1", Devices: 4, Seed: "node-a", Unhealthy: []int{1}},
+		},
+		"unknown field": {body: "apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: 910A\ngpus: 2\n", wantErr: "gpus"},
+		"wrong version": {body: "apiVersion: fake.nvidia.hami.io/v1\nkind: FakeSystem\nmodel: 910A\n", wantErr: "not supported"},
+		"invalid":       {body: "apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: \"910\"\n", wantErr: `model "910"`},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "fake.yaml")
+			require.NoError(t, os.WriteFile(path, []byte(tc.body), 0o600))
+			got, err := LoadDescription(path)
+			if tc.wantErr != "" {
+				require.ErrorContains(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func FuzzLoadDescription(f *testing.F) {
+	f.Add([]byte("apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: 910B3\n"))
+	f.Add([]byte("apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: 910C\ndevices: 4\nunhealthy: [0, 3]\n"))
+	f.Add([]byte(`{"apiVersion":"fake.ascend.hami.io/v1","kind":"FakeSystem","model":"310P3","devices":-2}`))
+	f.Add([]byte("model: [\n"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "fuzz.yaml")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Skip()
+		}
+		d, err := LoadDescription(path)
+		if err != nil {
+			return
+		}
+		// Whatever loads must build a fake.
+		fake, err := NewFake(d, FakeOptions{})
+		require.NoError(t, err)
+		require.NoError(t, fake.Init())
+		n, err := fake.DeviceCount()
+		require.NoError(t, err)
+		require.Positive(t, n)
+	})
+}
