@@ -1,5 +1,7 @@
 package sdk
 
+import "math"
+
 // Links lists every other device with the fastest path to it: MetaXLink
 // where the pair has lanes, otherwise the PCIe topology.
 func (b *Binding) Links(index int) ([]Link, error) {
@@ -50,11 +52,15 @@ func (b *Binding) CreateSgpu(index int, memoryMiB uint64, computePercent int) (P
 	if err != nil {
 		return Partition{}, err
 	}
-	if memoryMiB > uint64(^uint32(0)) || computePercent < 0 {
+	pct, err := uintArg(computePercent, call, index, memoryMiB, computePercent)
+	if err != nil {
+		return Partition{}, err
+	}
+	if memoryMiB > math.MaxUint32 {
 		return Partition{}, fail(InvalidInput, call, index, memoryMiB, computePercent)
 	}
 	var id uint32
-	code := b.fn.CreateSgpu(dev, uint32(memoryMiB), uint32(computePercent), &id)
+	code := b.fn.CreateSgpu(dev, uint32(memoryMiB), pct, &id)
 	if err := check(code, call, index, memoryMiB, computePercent); err != nil {
 		return Partition{}, err
 	}

@@ -1,7 +1,6 @@
 package sdk
 
 import (
-	"errors"
 	"testing"
 	"unsafe"
 
@@ -162,7 +161,7 @@ func TestBindingMapsReturnCodes(t *testing.T) {
 			require.ErrorIs(t, err, tc.want)
 			require.ErrorContains(t, err, tc.contains)
 			var mxErr *Error
-			require.True(t, errors.As(err, &mxErr))
+			require.ErrorAs(t, err, &mxErr)
 			require.Equal(t, tc.code, mxErr.Code)
 		})
 	}

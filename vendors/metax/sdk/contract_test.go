@@ -24,6 +24,8 @@ func exerciseSgpus(t *testing.T, lib Library, memoryMiB uint64) {
 	require.ErrorIs(t, err, ErrInvalidArgument, "memory not in 128 MiB steps")
 	_, err = lib.CreateSgpu(dev, 1024, 0)
 	require.ErrorIs(t, err, ErrInvalidArgument, "no compute")
+	_, err = lib.CreateSgpu(dev, 1024, -5)
+	require.ErrorIs(t, err, ErrInvalidArgument, "negative compute")
 	_, err = lib.CreateSgpu(dev, memoryMiB+SgpuMemoryStepMiB, 10)
 	require.ErrorIs(t, err, ErrInsufficient, "more memory than the device has")
 
