@@ -2,8 +2,10 @@ package sdk
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"unsafe"
 
@@ -217,4 +219,55 @@ func TestOpenNamesTheMissingLibrary(t *testing.T) {
 	_, err := Open(filepath.Join(t.TempDir(), "librocm_smi64.so"))
 	require.ErrorIs(t, err, dynlib.ErrNotFound)
 	require.ErrorContains(t, err, "librocm_smi64.so")
+}
+
+// TestFakeAnswersAsTheBinding runs one scenario against the binding over
+// the mocks and against a fake of the same shape: the plugin must not be
+// able to tell them apart by results or errors.
+func TestFakeAnswersAsTheBinding(t *testing.T) {
+	b := openMocks(t, map[string]string{"HYGON_MOCK_DEVICES": "2", "HYGON_MOCK_MAX_VDEV": "3"})
+	d := ForModel(ModelZ100, "node-a")
+	d.Devices, d.MaxVDevices = 2, 3
+	f, err := NewFake(d, FakeOptions{})
+	require.NoError(t, err)
+	require.NoError(t, f.Init())
+	got := scenario(b)
+	t.Log(strings.Join(got, "\n"))
+	require.Contains(t, got, "error: dmiCreateVDevices(0, 46 CUs, 1 MiB): DMI_STATUS_OUT_OF_RESOURCES (11)", "the scenario reaches the library")
+	require.Equal(t, got, scenario(f))
+}
+
+// scenario records what lib answers to a series of calls.
+func scenario(lib Library) []string {
+	var out []string
+	record := func(v any, err error) {
+		if err != nil {
+			out = append(out, "error: "+err.Error())
+			return
+		}
+		out = append(out, fmt.Sprintf("%+v", v))
+	}
+	create := func(index, cus int, mib uint64) {
+		record(lib.CreateVDevice(index, Capacity{ComputeUnits: cus, MemoryMiB: mib}))
+	}
+	record(lib.DeviceCount())
+	record(lib.Device(5))
+	record(lib.Healthy(5))
+	record(lib.MaxVDevices())
+	create(0, 15, 2048)
+	create(1, 30, 4096)
+	create(0, 46, 1)
+	create(0, 0, 1)
+	create(9, 1, 1)
+	record(lib.Remaining(0))
+	record(lib.Remaining(7))
+	record(lib.VDevices())
+	record(nil, lib.DestroyVDevice(0))
+	record(nil, lib.DestroyVDevice(0))
+	record(lib.VDeviceUtilization(0))
+	for range 3 {
+		create(1, 1, 1)
+	}
+	record(lib.VDevices())
+	return out
 }

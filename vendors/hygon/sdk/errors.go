@@ -107,48 +107,48 @@ var rsmiCodes = map[uint32]statusCode{
 
 // hydmi statuses (testdata/hydmi.h).
 const (
-	dmiNotSupported    int32 = 6
-	dmiInvalidArgs     int32 = 10
-	dmiOutOfResources  int32 = 11
-	dmiNotInitialized  int32 = 13
-	dmiVDevNotExist    int32 = 15
-	dmiDeviceBusy      int32 = 17
+	dmiNotSupported     int32 = 6
+	dmiInvalidArgs      int32 = 10
+	dmiOutOfResources   int32 = 11
+	dmiNotInitialized   int32 = 13
+	dmiVDevNotExist     int32 = 15
+	dmiDeviceBusy       int32 = 17
 	dmiDeviceNotSupport int32 = 14
 )
 
 var dmiCodes = map[int32]statusCode{
-	1:                  {"DMI_STATUS_ERROR", nil},
-	2:                  {"DMI_STATUS_NO_MEMORY", nil},
-	3:                  {"DMI_STATUS_OPEN_MKFD_FAILED", nil},
-	4:                  {"DMI_STATUS_MKFD_ALREADY_OPENED", ErrBusy},
-	5:                  {"DMI_STATUS_SYS_NODE_NOT_EXIST", nil},
-	dmiNotSupported:    {"DMI_STATUS_NOT_SUPPORTED", ErrNotSupported},
-	7:                  {"DMI_STATUS_MKFD_NOT_OPENED", nil},
-	8:                  {"DMI_STATUS_CREATE_VDEV_FAILED", nil},
-	9:                  {"DMI_STATUS_DESTROY_VDEV_FAILED", nil},
-	dmiInvalidArgs:     {"DMI_STATUS_INVALID_ARGUMENTS", ErrInvalidArgument},
-	dmiOutOfResources:  {"DMI_STATUS_OUT_OF_RESOURCES", ErrInsufficientResources},
-	12:                 {"DMI_STATUS_QUERY_VDEV_INFO_FAILED", nil},
-	dmiNotInitialized:  {"DMI_STATUS_ERROR_NOT_INITIALIZED", ErrNotInitialized},
+	1:                   {"DMI_STATUS_ERROR", nil},
+	2:                   {"DMI_STATUS_NO_MEMORY", nil},
+	3:                   {"DMI_STATUS_OPEN_MKFD_FAILED", nil},
+	4:                   {"DMI_STATUS_MKFD_ALREADY_OPENED", ErrBusy},
+	5:                   {"DMI_STATUS_SYS_NODE_NOT_EXIST", nil},
+	dmiNotSupported:     {"DMI_STATUS_NOT_SUPPORTED", ErrNotSupported},
+	7:                   {"DMI_STATUS_MKFD_NOT_OPENED", nil},
+	8:                   {"DMI_STATUS_CREATE_VDEV_FAILED", nil},
+	9:                   {"DMI_STATUS_DESTROY_VDEV_FAILED", nil},
+	dmiInvalidArgs:      {"DMI_STATUS_INVALID_ARGUMENTS", ErrInvalidArgument},
+	dmiOutOfResources:   {"DMI_STATUS_OUT_OF_RESOURCES", ErrInsufficientResources},
+	12:                  {"DMI_STATUS_QUERY_VDEV_INFO_FAILED", nil},
+	dmiNotInitialized:   {"DMI_STATUS_ERROR_NOT_INITIALIZED", ErrNotInitialized},
 	dmiDeviceNotSupport: {"DMI_STATUS_DEVICE_NOT_SUPPORT", ErrNotSupported},
-	dmiVDevNotExist:    {"DMI_STATUS_VDEV_NOT_EXIST", ErrNotFound},
-	16:                 {"DMI_STATUS_INIT_DEVICE_FAILED", nil},
-	dmiDeviceBusy:      {"DMI_STATUS_DEVICE_BUSY", ErrBusy},
-	18:                 {"DMI_STATUS_FILE_ERROR", nil},
-	19:                 {"DMI_STATUS_PERMISSION", nil},
-	20:                 {"DMI_STATUS_INTERNAL_EXCEPTION", nil},
-	21:                 {"DMI_STATUS_INPUT_OUT_OF_BOUNDS", ErrInvalidArgument},
-	22:                 {"DMI_STATUS_SMI_INIT_ERROR", nil},
-	23:                 {"DMI_STATUS_NOT_FOUND", ErrNotFound},
-	24:                 {"DMI_STATUS_INSUFFICIENT_SIZE", nil},
-	25:                 {"DMI_STATUS_INTERRUPT", nil},
-	26:                 {"DMI_STATUS_UNEXPECTED_SIZE", nil},
-	27:                 {"DMI_STATUS_NO_DATA", nil},
-	28:                 {"DMI_STATUS_UNEXPECTED_DATA", nil},
-	29:                 {"DMI_STATUS_SMI_BUSY", ErrBusy},
-	30:                 {"DMI_STATUS_REFCOUNT_OVERFLOW", nil},
-	31:                 {"DMI_STATUS_NOT_YET_IMPLEMENTED", ErrNotSupported},
-	32:                 {"DMI_STATUS_UNKNOWN_ERROR", nil},
+	dmiVDevNotExist:     {"DMI_STATUS_VDEV_NOT_EXIST", ErrNotFound},
+	16:                  {"DMI_STATUS_INIT_DEVICE_FAILED", nil},
+	dmiDeviceBusy:       {"DMI_STATUS_DEVICE_BUSY", ErrBusy},
+	18:                  {"DMI_STATUS_FILE_ERROR", nil},
+	19:                  {"DMI_STATUS_PERMISSION", nil},
+	20:                  {"DMI_STATUS_INTERNAL_EXCEPTION", nil},
+	21:                  {"DMI_STATUS_INPUT_OUT_OF_BOUNDS", ErrInvalidArgument},
+	22:                  {"DMI_STATUS_SMI_INIT_ERROR", nil},
+	23:                  {"DMI_STATUS_NOT_FOUND", ErrNotFound},
+	24:                  {"DMI_STATUS_INSUFFICIENT_SIZE", nil},
+	25:                  {"DMI_STATUS_INTERRUPT", nil},
+	26:                  {"DMI_STATUS_UNEXPECTED_SIZE", nil},
+	27:                  {"DMI_STATUS_NO_DATA", nil},
+	28:                  {"DMI_STATUS_UNEXPECTED_DATA", nil},
+	29:                  {"DMI_STATUS_SMI_BUSY", ErrBusy},
+	30:                  {"DMI_STATUS_REFCOUNT_OVERFLOW", nil},
+	31:                  {"DMI_STATUS_NOT_YET_IMPLEMENTED", ErrNotSupported},
+	32:                  {"DMI_STATUS_UNKNOWN_ERROR", nil},
 }
 
 // errNoDMI is what every virtual-device call returns without libhydmi.so.

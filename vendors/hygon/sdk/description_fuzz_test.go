@@ -1,0 +1,40 @@
+package sdk_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hami-project/hami/vendors/hygon/sdk"
+)
+
+// FuzzLoadDescription: any file either loads into a description that
+// validates and survives a round trip, or is refused with an error.
+func FuzzLoadDescription(f *testing.F) {
+	example, err := os.ReadFile("testdata/fake-k100ai.yaml")
+	require.NoError(f, err)
+	f.Add(example)
+	f.Add([]byte("apiVersion: fake.hygon.hami.io/v1\nkind: FakeSystem\nmodel: Z100\n"))
+	f.Add([]byte(`{"apiVersion":"fake.hygon.hami.io/v1","kind":"FakeSystem","model":"Z100","devices":2,"noVirtualDevices":true}`))
+	f.Add([]byte("apiVersion: fake.hygon.hami.io/v1\nkind: FakeSystem\nmodel: Z100\nunhealthy: [9]\n"))
+	f.Add([]byte("model: Z100\nmodel: K100-AI\n"))
+	f.Add([]byte(""))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "fake.yaml")
+		require.NoError(t, os.WriteFile(path, data, 0o600))
+		d, err := sdk.LoadDescription(path)
+		if err != nil {
+			return
+		}
+		require.NoError(t, d.Validate())
+		again, err := json.Marshal(d)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(path, again, 0o600))
+		back, err := sdk.LoadDescription(path)
+		require.NoError(t, err)
+		require.Equal(t, d, back)
+	})
+}
