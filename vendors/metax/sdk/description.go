@@ -30,6 +30,9 @@ type Description struct {
 	SgpuDisabled []int `json:"sgpuDisabled,omitempty"`
 	// SchedClass is every device's scheduling class; empty is best-effort.
 	SchedClass SchedClass `json:"schedClass,omitempty"`
+	// DeviceSchedClasses overrides SchedClass for the devices it names by
+	// index, for nodes whose devices serve different QoS policies.
+	DeviceSchedClasses map[int]SchedClass `json:"deviceSchedClasses,omitempty"`
 }
 
 var _ fakesdk.Description = (*Description)(nil)
@@ -73,6 +76,14 @@ func (d *Description) Validate() error {
 	if d.SchedClass != "" && !d.SchedClass.Valid() {
 		return fmt.Errorf("schedClass %q: must be one of %v", d.SchedClass, schedClasses())
 	}
+	for i, c := range d.DeviceSchedClasses {
+		if err := checkIndexes("deviceSchedClasses", []int{i}, d.DeviceCount()); err != nil {
+			return err
+		}
+		if !c.Valid() {
+			return fmt.Errorf("deviceSchedClasses: device %d: %q must be one of %v", i, c, schedClasses())
+		}
+	}
 	if err := checkIndexes("unhealthy", d.Unhealthy, d.DeviceCount()); err != nil {
 		return err
 	}
@@ -91,8 +102,11 @@ func checkIndexes(field string, indexes []int, n int) error {
 	return nil
 }
 
-// schedClass is SchedClass with its default.
-func (d *Description) schedClass() SchedClass {
+// schedClass is device index's class, with its default.
+func (d *Description) schedClass(index int) SchedClass {
+	if c, ok := d.DeviceSchedClasses[index]; ok {
+		return c
+	}
 	if d.SchedClass == "" {
 		return SchedBestEffort
 	}

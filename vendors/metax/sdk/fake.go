@@ -204,12 +204,12 @@ func (f *Fake) SgpuEnabled(index int) (bool, error) {
 	return !slices.Contains(f.desc.SgpuDisabled, index), nil
 }
 
-// SchedClass is the described class.
+// SchedClass is the class the description gives the device.
 func (f *Fake) SchedClass(index int) (SchedClass, error) {
 	if err := f.readyDevice(index, "mxSmlGetDeviceSchedClass"); err != nil {
 		return "", err
 	}
-	return f.desc.schedClass(), nil
+	return f.desc.schedClass(index), nil
 }
 
 // ready fails as the library does before Init.

@@ -166,6 +166,7 @@ func TestFakeRefusesLikeTheDriver(t *testing.T) {
 	desc := ForModel(ModelC500, "n")
 	desc.SgpuDisabled = []int{3}
 	desc.SchedClass = SchedBurstShare
+	desc.DeviceSchedClasses = map[int]SchedClass{5: SchedFixedShare}
 	cases := map[string]struct {
 		noInit bool
 		call   func(f *Fake) error
@@ -204,6 +205,9 @@ func TestFakeRefusesLikeTheDriver(t *testing.T) {
 	class, err := f.SchedClass(0)
 	require.NoError(t, err)
 	require.Equal(t, SchedBurstShare, class)
+	class, err = f.SchedClass(5)
+	require.NoError(t, err)
+	require.Equal(t, SchedFixedShare, class)
 	u, err := f.Utilization(0)
 	require.NoError(t, err)
 	require.Zero(t, u)
