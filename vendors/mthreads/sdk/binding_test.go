@@ -15,8 +15,8 @@ import (
 // mockControls are the mock's test-only exports.
 type mockControls struct {
 	Configure   func(count uint32, call string, index, code int32, active uint32) `sym:"mockMtmlConfigure"`
-	Outstanding func() int32                                                     `sym:"mockMtmlOutstanding"`
-	Sizes       func(pci, spec, virt *uint32)                                    `sym:"mockMtmlSizes"`
+	Outstanding func() int32                                                      `sym:"mockMtmlOutstanding"`
+	Sizes       func(pci, spec, virt *uint32)                                     `sym:"mockMtmlSizes"`
 }
 
 // mockConfig is one test's mock: its devices and an injected failure.

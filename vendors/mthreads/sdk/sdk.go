@@ -139,4 +139,5 @@ type VirtType struct {
 // Interface checks.
 var (
 	_ Library = (*Binding)(nil)
+	_ Library = (*Fake)(nil)
 )

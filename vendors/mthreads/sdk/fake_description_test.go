@@ -1,0 +1,99 @@
+package sdk
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+const header = "apiVersion: fake.mthreads.hami.io/v1\nkind: FakeSystem\n"
+
+func writeDescription(t *testing.T, body string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "fake.yaml")
+	require.NoError(t, os.WriteFile(path, []byte(body), 0o600))
+	return path
+}
+
+func TestLoadDescription(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		body    string
+		want    Description
+		wantErr string
+	}{
+		"defaults": {
+			body: header + "model: MTT S4000\n",
+			want: Description{APIVersion: FakeAPIVersion, Kind: "FakeSystem", Model: "MTT S4000"},
+		},
+		"everything": {
+			body: header + "model: MTT S4000\ndevices: 4\nseed: node-a\nunhealthy: [0, 3]\n",
+			want: Description{APIVersion: FakeAPIVersion, Kind: "FakeSystem", Model: "MTT S4000", Devices: 4, Seed: "node-a", Unhealthy: []int{0, 3}},
+		},
+		"unknown model":      {body: header + "model: MTT S80\n", wantErr: `model: "MTT S80" is not a known model: use one of ["MTT S4000"]`},
+		"negative devices":   {body: header + "model: MTT S4000\ndevices: -1\n", wantErr: "devices: -1 is out of range"},
+		"too many devices":   {body: header + "model: MTT S4000\ndevices: 65\n", wantErr: "use 1..64"},
+		"unhealthy past end": {body: header + "model: MTT S4000\ndevices: 2\nunhealthy: [2]\n", wantErr: "unhealthy[0]: index 2 is not a device: use 0..1"},
+		"unhealthy twice":    {body: header + "model: MTT S4000\nunhealthy: [1, 1]\n", wantErr: "unhealthy[1]: index 1 is listed twice"},
+		"unknown field":      {body: header + "model: MTT S4000\ndevice: 2\n", wantErr: "device"},
+		"wrong apiVersion":   {body: "apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: MTT S4000\n", wantErr: "want apiVersion fake.mthreads.hami.io/v1"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			d, err := LoadDescription(writeDescription(t, tc.body))
+			if tc.wantErr != "" {
+				require.ErrorContains(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tc.want, d)
+		})
+	}
+}
+
+func TestDescriptionRoundTrip(t *testing.T) {
+	t.Parallel()
+	d := ForModel("MTT S4000", "node-a")
+	d.Devices, d.Unhealthy = 3, []int{2}
+	data, err := json.Marshal(d)
+	require.NoError(t, err)
+	back, err := LoadDescription(writeDescription(t, string(data)))
+	require.NoError(t, err)
+	require.Equal(t, d, back)
+	require.Equal(t, 3, back.DeviceCount())
+}
+
+func FuzzLoadDescription(f *testing.F) {
+	f.Add(header + "model: MTT S4000\n")
+	f.Add(header + "model: MTT S4000\ndevices: 4\nseed: node-a\nunhealthy: [0, 3]\n")
+	f.Add(`{"apiVersion":"fake.mthreads.hami.io/v1","kind":"FakeSystem","model":"MTT S4000","devices":64}`)
+	f.Add(header + "model: MTT S4000\nunhealthy: [9]\n")
+	f.Add("kind: [\n")
+	f.Add(header + "model: MTT S4000\nunhealthy: []\n")
+	f.Fuzz(func(t *testing.T, body string) {
+		d, err := LoadDescription(writeDescription(t, body))
+		if err != nil {
+			return
+		}
+		// Whatever the decoder accepts must build a working fake and
+		// survive a round trip.
+		fake, err := NewFake(d, FakeOptions{})
+		require.NoError(t, err)
+		require.NoError(t, fake.Init())
+		n, err := fake.DeviceCount()
+		require.NoError(t, err)
+		require.Positive(t, n)
+		data, err := json.Marshal(d)
+		require.NoError(t, err)
+		back, err := LoadDescription(writeDescription(t, string(data)))
+		require.NoError(t, err)
+		if len(d.Unhealthy) == 0 {
+			d.Unhealthy = nil // "unhealthy: []" and no list mean the same
+		}
+		require.Equal(t, d, back)
+	})
+}
