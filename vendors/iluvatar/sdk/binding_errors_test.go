@@ -59,7 +59,7 @@ func TestBindingMapsReturnCodes(t *testing.T) {
 			err := callAll(b, 1)
 			require.ErrorIs(t, err, tc.want)
 			require.ErrorContains(t, err, tc.wantText)
-			var re *ReturnError
+			var re *Error
 			require.True(t, errors.As(err, &re))
 			require.Equal(t, tc.code, re.Code)
 		})

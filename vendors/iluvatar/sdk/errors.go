@@ -24,7 +24,7 @@ const (
 	ErrorUnknown          Return = 999
 )
 
-// Sentinel errors a ReturnError matches with errors.Is.
+// Sentinel errors a Error matches with errors.Is.
 var (
 	ErrUninitialized    = errors.New("library not initialised")
 	ErrInvalidArgument  = errors.New("invalid argument")
@@ -93,17 +93,17 @@ func (r Return) sentinel() error {
 	return ErrUnknown
 }
 
-// ReturnError is a call that returned a code other than IXML_SUCCESS.
-type ReturnError struct {
+// Error is a call that returned a code other than IXML_SUCCESS.
+type Error struct {
 	Code Return
 }
 
-func (e *ReturnError) Error() string {
+func (e *Error) Error() string {
 	return fmt.Sprintf("%s (%d): %v", e.Code.Name(), int32(e.Code), e.Code.sentinel())
 }
 
 // Unwrap makes errors.Is(err, ErrGPUIsLost) and friends work.
-func (e *ReturnError) Unwrap() error { return e.Code.sentinel() }
+func (e *Error) Unwrap() error { return e.Code.sentinel() }
 
 // check is nil for IXML_SUCCESS, else the code as an error with the call
 // and its arguments as context: "ixmlDeviceGetUUID(2): IXML_ERROR_...".
@@ -113,7 +113,7 @@ func check(code Return, call string, args ...any) error {
 	if code == Success {
 		return nil
 	}
-	return fmt.Errorf("%s(%s): %w", call, joinArgs(args), &ReturnError{Code: code})
+	return fmt.Errorf("%s(%s): %w", call, joinArgs(args), &Error{Code: code})
 }
 
 func joinArgs(args []any) string {
