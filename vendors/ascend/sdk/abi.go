@@ -137,3 +137,15 @@ type cSocTotalResource struct {
 	Computing cComputingResource
 	Media     cMediaResource
 }
+
+type cPCIeInfo struct {
+	VenderID    uint32
+	SubVenderID uint32
+	DeviceID    uint32
+	SubDeviceID uint32
+	Domain      int32
+	BDFBusID    uint32
+	BDFDeviceID uint32
+	BDFFuncID   uint32
+	Reserve     [32]byte
+}

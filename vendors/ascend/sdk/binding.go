@@ -28,6 +28,7 @@ type dcmiFuncs struct {
 	Health           func(card, dev int32, health *uint32) int32                                    `sym:"dcmi_get_device_health"`
 	MemoryInfoV3     func(card, dev int32, info *cMemoryInfo) int32                                 `sym:"dcmi_get_device_memory_info_v3,optional"`
 	HBMInfo          func(card, dev int32, info *cHBMInfo) int32                                    `sym:"dcmi_get_device_hbm_info,optional"`
+	PCIeInfo         func(card, dev int32, info *cPCIeInfo) int32                                   `sym:"dcmi_get_device_pcie_info_v2,optional"`
 	Utilization      func(card, dev, kind int32, rate *uint32) int32                                `sym:"dcmi_get_device_utilization_rate"`
 	CreateVDevice    func(card, dev int32, in *cCreateVDevRes, out *cCreateVDevOut) int32           `sym:"dcmi_create_vdevice"`
 	DestroyVDevice   func(card, dev int32, id uint32) int32                                         `sym:"dcmi_set_destroy_vdevice"`
@@ -38,6 +39,8 @@ type dcmiFuncs struct {
 type Binding struct {
 	lib *dynlib.Library
 	fn  dcmiFuncs
+	// sysfs is where PCI devices' NUMA nodes are read.
+	sysfs string
 
 	// mu guards devices, the table Init builds.
 	mu      sync.RWMutex
@@ -56,9 +59,15 @@ type dieAddr struct {
 	known     bool
 }
 
+// Option changes how Open binds.
+type Option func(*Binding)
+
+// WithSysfsRoot reads PCI devices' NUMA nodes under root instead of /sys.
+func WithSysfsRoot(root string) Option { return func(b *Binding) { b.sysfs = root } }
+
 // Open loads DCMI from path, or from DefaultLibraryNames when path is
 // empty, and binds its calls. Call Init before anything else.
-func Open(path string) (*Binding, error) {
+func Open(path string, opts ...Option) (*Binding, error) {
 	names := DefaultLibraryNames
 	if path != "" {
 		names = []string{path}
@@ -67,18 +76,22 @@ func Open(path string) (*Binding, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open dcmi: %w", err)
 	}
-	b := &Binding{lib: lib}
+	b := &Binding{lib: lib, sysfs: "/sys"}
+	for _, o := range opts {
+		o(b)
+	}
 	if err := lib.Bind(&b.fn); err != nil {
-		return nil, fmt.Errorf("open dcmi: %w", errorsJoinClose(err, lib))
+		return nil, fmt.Errorf("open dcmi: %w", closeOnError(err, lib))
 	}
 	if b.fn.MemoryInfoV3 == nil && b.fn.HBMInfo == nil {
 		return nil, fmt.Errorf("open dcmi %s: %w", lib.Path(),
-			errorsJoinClose(fmt.Errorf("neither dcmi_get_device_memory_info_v3 nor dcmi_get_device_hbm_info: %w", ErrNotSupported), lib))
+			closeOnError(fmt.Errorf("neither dcmi_get_device_memory_info_v3 nor dcmi_get_device_hbm_info: %w", ErrNotSupported), lib))
 	}
 	return b, nil
 }
 
-func errorsJoinClose(err error, lib *dynlib.Library) error {
+// closeOnError unloads lib after a failed Open, keeping both errors.
+func closeOnError(err error, lib *dynlib.Library) error {
 	if cerr := lib.Close(); cerr != nil {
 		return fmt.Errorf("%w (and %w)", err, cerr)
 	}

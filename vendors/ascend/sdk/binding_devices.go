@@ -147,15 +147,6 @@ func (b *Binding) Health(index int) (Health, error) {
 	return Health(h), nil
 }
 
-// NUMANode is unknown through the calls bound here (DCMI reports it only
-// through the PCIe info, which this binding does not read).
-func (b *Binding) NUMANode(index int) (int, error) {
-	if _, err := b.die(index); err != nil {
-		return 0, err
-	}
-	return -1, nil
-}
-
 // Links follow the model's HCCS groups by physical id.
 func (b *Binding) Links(index int) ([]Link, error) {
 	d, err := b.die(index)

@@ -2,6 +2,8 @@ package sdk
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 	"unsafe"
 
@@ -21,7 +23,7 @@ type mockControl struct {
 
 // openMock builds a private copy of the mock (its own globals), configures
 // it as model with cards cards, and opens the binding on it uninitialised.
-func openMock(t *testing.T, model string, cards int32) (*Binding, mockControl) {
+func openMock(t *testing.T, model string, cards int32, opts ...Option) (*Binding, mockControl) {
 	t.Helper()
 	path := clibtest.BuildShared(t, "libdcmi.so", "testdata/mock_dcmi.c", "testdata/mock_layout.c")
 	ctlLib, err := dynlib.Open(path)
@@ -30,7 +32,7 @@ func openMock(t *testing.T, model string, cards int32) (*Binding, mockControl) {
 	var ctl mockControl
 	require.NoError(t, ctlLib.Bind(&ctl))
 	require.Equal(t, int32(0), ctl.Configure(model, cards))
-	b, err := Open(path)
+	b, err := Open(path, opts...)
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, b.Close()) })
 	return b, ctl
@@ -103,9 +105,6 @@ func TestBindingDevices(t *testing.T) {
 	util, err := b.Utilization(2)
 	require.NoError(t, err)
 	require.Equal(t, 12, util)
-	numa, err := b.NUMANode(2)
-	require.NoError(t, err)
-	require.Equal(t, -1, numa)
 
 	h, err := b.Health(5)
 	require.NoError(t, err)
@@ -118,6 +117,27 @@ func TestBindingDevices(t *testing.T) {
 
 	_, err = b.Device(8)
 	require.ErrorIs(t, err, ErrInvalidDevice)
+}
+
+func TestBindingNUMANodeFromSysfs(t *testing.T) {
+	t.Parallel()
+	sysfs := t.TempDir()
+	// The mock puts logic id n on PCI bus 0x10+n.
+	for bdf, node := range map[string]string{"0000:10:00.0": "1\n", "0000:11:00.0": "-1\n", "0000:12:00.0": "x"} {
+		dir := filepath.Join(sysfs, "bus", "pci", "devices", bdf)
+		require.NoError(t, os.MkdirAll(dir, 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "numa_node"), []byte(node), 0o600))
+	}
+	b, _ := openMock(t, "910B3", 8, WithSysfsRoot(sysfs))
+	require.NoError(t, b.Init())
+	cases := map[int]int{0: 1, 1: -1, 3: -1}
+	for index, want := range cases {
+		got, err := b.NUMANode(index)
+		require.NoError(t, err)
+		require.Equal(t, want, got, "index %d", index)
+	}
+	_, err := b.NUMANode(2)
+	require.ErrorContains(t, err, "numa node")
 }
 
 func TestBindingLinksFollowPhysicalHCCSGroups(t *testing.T) {
@@ -251,6 +271,8 @@ func TestBindingMapsReturnCodes(t *testing.T) {
 			run: func(b *Binding) error { _, err := b.CreatePartition(0, "vir05_1c_16g"); return err }},
 		"destroy": {call: "dcmi_set_destroy_vdevice", code: CodeOperNotPermitted, want: ErrNotPermitted,
 			run: func(b *Binding) error { return b.DestroyPartition(0, 100) }},
+		"pcie": {call: "dcmi_get_device_pcie_info_v2", code: CodeInvalidParameter, want: ErrInvalidArgument,
+			run: func(b *Binding) error { _, err := b.NUMANode(0); return err }},
 		"list": {call: "dcmi_get_device_info", code: CodeIoctlFail, want: ErrUnknown,
 			run: func(b *Binding) error { _, err := b.Partitions(0); return err }},
 	}

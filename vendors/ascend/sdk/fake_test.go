@@ -3,6 +3,7 @@ package sdk
 import (
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -215,4 +216,29 @@ func TestFakeDeviceNodesNeedNoRoot(t *testing.T) {
 	require.NoError(t, err)
 	_, err = os.Stat("/dev/vdavinci100")
 	require.True(t, os.IsNotExist(err), "no dev root, no device files")
+}
+
+func TestFakeConcurrentCreatesNeverOverbook(t *testing.T) {
+	t.Parallel()
+	f := newFake(t, ForModel("910B3", "n"), FakeOptions{StatePath: filepath.Join(t.TempDir(), "s.json")})
+	const tries = 12
+	ids := make(chan uint32, tries)
+	var wg sync.WaitGroup
+	for range tries {
+		wg.Go(func() {
+			if p, err := f.CreatePartition(0, "vir05_1c_16g"); err == nil {
+				ids <- p.ID
+			} else {
+				require.ErrorIs(t, err, ErrNoCapacity)
+			}
+		})
+	}
+	wg.Wait()
+	close(ids)
+	seen := map[uint32]bool{}
+	for id := range ids {
+		require.False(t, seen[id], "vNPU %d handed out twice", id)
+		seen[id] = true
+	}
+	require.Len(t, seen, 4, "20 AI cores hold four 5-core vNPUs")
 }

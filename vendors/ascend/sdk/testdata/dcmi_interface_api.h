@@ -148,6 +148,19 @@ struct dcmi_media_resource {
     unsigned char reserved[64];
 };
 
+/* Where the die sits on PCIe; the binding reads its NUMA node from sysfs. */
+struct dcmi_pcie_info_all {
+    unsigned int venderid;
+    unsigned int subvenderid;
+    unsigned int deviceid;
+    unsigned int subdeviceid;
+    int domain;
+    unsigned int bdf_busid;
+    unsigned int bdf_deviceid;
+    unsigned int bdf_funcid;
+    unsigned char reserve[32];
+};
+
 /* dcmi_get_device_info(main_cmd DCMI_MAIN_CMD_VDEV_MNG, ...) sub commands. */
 enum dcmi_main_cmd { DCMI_MAIN_CMD_VDEV_MNG = 52 };
 #define DCMI_VMNG_SUB_CMD_GET_VDEV_RESOURCE 0
@@ -192,6 +205,7 @@ int dcmi_get_device_chip_info(int card_id, int device_id, struct dcmi_chip_info 
 int dcmi_get_device_health(int card_id, int device_id, unsigned int *health);
 int dcmi_get_device_memory_info_v3(int card_id, int device_id, struct dcmi_get_memory_info_stru *memory_info);
 int dcmi_get_device_hbm_info(int card_id, int device_id, struct dcmi_hbm_info *hbm_info);
+int dcmi_get_device_pcie_info_v2(int card_id, int device_id, struct dcmi_pcie_info_all *pcie_info);
 int dcmi_get_device_utilization_rate(int card_id, int device_id, int input_type, unsigned int *utilization_rate);
 int dcmi_create_vdevice(int card_id, int device_id, struct dcmi_create_vdev_res_stru *vdev, struct dcmi_create_vdev_out *out);
 int dcmi_set_destroy_vdevice(int card_id, int device_id, unsigned int vdevid);

@@ -299,6 +299,19 @@ int dcmi_get_device_utilization_rate(int card_id, int device_id, int input_type,
     return leave(ret);
 }
 
+int dcmi_get_device_pcie_info_v2(int card_id, int device_id, struct dcmi_pcie_info_all *pcie_info)
+{
+    int logic;
+    int ret = enter("dcmi_get_device_pcie_info_v2", card_id, device_id, &logic);
+    if (ret == DCMI_OK) {
+        memset(pcie_info, 0, sizeof(*pcie_info));
+        pcie_info->venderid = 0x19e5;
+        pcie_info->deviceid = 0xd802;
+        pcie_info->bdf_busid = 0x10u + (unsigned int)logic;
+    }
+    return leave(ret);
+}
+
 static int find_template(const char *name)
 {
     for (int i = 0; i < 4 && model->templates[i].name != NULL; i++) {

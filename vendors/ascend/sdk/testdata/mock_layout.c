@@ -34,5 +34,7 @@ long mock_dcmi_layout(const char *what)
     LAYOUT("offsetof vdev_query.query_info", offsetof(struct dcmi_vdev_query_stru, query_info))
     LAYOUT("sizeof soc_total_resource", sizeof(struct dcmi_soc_total_resource))
     LAYOUT("offsetof soc_total_resource.base", offsetof(struct dcmi_soc_total_resource, base))
+    LAYOUT("sizeof pcie_info", sizeof(struct dcmi_pcie_info_all))
+    LAYOUT("offsetof pcie_info.bdf_busid", offsetof(struct dcmi_pcie_info_all, bdf_busid))
     return -1;
 }
