@@ -10,10 +10,12 @@ import (
 
 // DefaultLibraryNames are where DCMI is looked for when Open gets no path:
 // the soname, then the driver's usual install directories.
-var DefaultLibraryNames = []string{
-	"libdcmi.so",
-	"/usr/local/dcmi/libdcmi.so",
-	"/usr/local/Ascend/driver/lib64/driver/libdcmi.so",
+func DefaultLibraryNames() []string {
+	return []string{
+		"libdcmi.so",
+		"/usr/local/dcmi/libdcmi.so",
+		"/usr/local/Ascend/driver/lib64/driver/libdcmi.so",
+	}
 }
 
 // dcmiFuncs are the DCMI calls the binding makes (testdata/dcmi_interface_api.h).
@@ -68,7 +70,7 @@ func WithSysfsRoot(root string) Option { return func(b *Binding) { b.sysfs = roo
 // Open loads DCMI from path, or from DefaultLibraryNames when path is
 // empty, and binds its calls. Call Init before anything else.
 func Open(path string, opts ...Option) (*Binding, error) {
-	names := DefaultLibraryNames
+	names := DefaultLibraryNames()
 	if path != "" {
 		names = []string{path}
 	}

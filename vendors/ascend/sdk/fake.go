@@ -3,6 +3,8 @@ package sdk
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/hami-project/hami/common/fakesdk"
@@ -150,10 +152,23 @@ func (f *Fake) Device(index int) (Device, error) {
 	card, dev := f.addr(index)
 	return Device{
 		Index: index, LogicID: uint32(index), PhyID: uint32(index), CardID: card, DeviceID: dev,
-		UUID: fakesdk.UUID("", f.desc.Seed+"/ascend", index), Model: f.model.Name,
+		UUID: fakeDieID(f.desc.Seed, index), Model: f.model.Name,
 		ChipType: "Ascend", ChipVersion: "V1", AICores: f.model.AICores,
 		Serial: fakesdk.Serial("ASC", f.desc.Seed, index/f.model.DiesPerCard),
 	}, nil
+}
+
+// fakeDieID is a die id shaped as the binding formats real ones, stable
+// per node (seed) and index.
+func fakeDieID(seed string, index int) string {
+	hex := strings.ReplaceAll(fakesdk.UUID("", seed+"/ascend", index), "-", "")
+	var words [dieIDCount]uint32
+	for i := range 4 {
+		w, _ := strconv.ParseUint(hex[i*8:i*8+8], 16, 32) // always 8 hex digits
+		words[i] = uint32(w)
+	}
+	words[4] = uint32(index)
+	return FormatDieID(words)
 }
 
 // Memory is the die's usable memory and what SetMemoryUsed said is used.

@@ -42,6 +42,7 @@ func TestFakeDevices(t *testing.T) {
 			d, err := f.Device(n - 1)
 			require.NoError(t, err)
 			require.Equal(t, tc.model, d.Model)
+			require.Regexp(t, `^([0-9A-F]{8}-){4}[0-9A-F]{8}$`, d.UUID, "shaped as the binding formats die ids")
 			require.Equal(t, tc.cores, d.AICores)
 			require.Equal(t, "/dev/davinci"+itoa(n-1), d.DevicePath())
 			mem, err := f.Memory(0)
