@@ -10,7 +10,9 @@ import (
 
 // DefaultLibraryNames are tried in order when Open is given no path: the
 // soname on the loader's path, then where Cambricon's Neuware installs it.
-var DefaultLibraryNames = []string{"libcndev.so", "/usr/local/neuware/lib64/libcndev.so"}
+func DefaultLibraryNames() []string {
+	return []string{"libcndev.so", "/usr/local/neuware/lib64/libcndev.so"}
+}
 
 // Binding is Library over the real libcndev.so.
 type Binding struct {
@@ -21,7 +23,7 @@ type Binding struct {
 // Open loads libcndev.so from path (DefaultLibraryNames when empty) and binds
 // its calls; Init must still be called before any other.
 func Open(path string) (*Binding, error) {
-	names := DefaultLibraryNames
+	names := DefaultLibraryNames()
 	if path != "" {
 		names = []string{path}
 	}

@@ -51,16 +51,31 @@ func (b *Binding) CreatePartition(index int, spec PartitionSpec) (Partition, err
 		}
 		return Partition{}, err
 	}
+	p, err := b.created(index, int(instance))
+	if err != nil {
+		// Best effort: an instance nobody knows of would hold the card's
+		// cores and memory until someone destroyed it by hand.
+		_ = b.c.DestroySMLUInstance(instance)
+		if created {
+			_ = b.c.DestroySMLUProfile(h, profile)
+		}
+		return Partition{}, err
+	}
+	return p, nil
+}
+
+// created reads back the instance just made.
+func (b *Binding) created(index, handle int) (Partition, error) {
 	parts, err := b.Partitions(index)
 	if err != nil {
 		return Partition{}, err
 	}
 	for _, p := range parts {
-		if p.Handle == int(instance) {
+		if p.Handle == handle {
 			return p, nil
 		}
 	}
-	return Partition{}, fmt.Errorf("sMLU instance %d on card %d: created but not listed: %w", instance, index, ErrNotFound)
+	return Partition{}, fmt.Errorf("sMLU instance %d on card %d: created but not listed: %w", handle, index, ErrNotFound)
 }
 
 // checkSpec refuses a shape the driver would refuse, naming the rule; the

@@ -9,6 +9,9 @@
  *   MOCK_CNDEV_FAIL       "call:card:code": call fails on card with code
  *   MOCK_CNDEV_NO_SMLU    index of a card whose sMLU mode is off
  *
+ * Compiled with MOCK_CNDEV_OLD_DRIVER defined (mock_cndev_old.c), it is a
+ * driver from before sMLU: none of the sMLU calls exist.
+ *
  * Cards: handle = 1000 + index (so a binding that passes the index instead
  * of the handle fails), 49152 MiB, family MLU370, NUMA node index / 2.
  * MLU-Link: cards 2k and 2k+1 are joined by ports 0 and 1; port 2 reaches
@@ -234,6 +237,7 @@ cndevRet_t cndevGetMLULinkRemoteInfo(cndevMLULinkRemoteInfo_t *ri, cndevDevice_t
   return leave(CNDEV_SUCCESS);
 }
 
+#ifndef MOCK_CNDEV_OLD_DRIVER
 cndevRet_t cndevGetSMLUMode(cndevDevice_t device, int *mode) {
   cndevRet_t r = enter("cndevGetSMLUMode", card_of(device), CNDEV_VERSION_5);
   if (r) return r;
@@ -393,6 +397,8 @@ cndevRet_t cndevDestroySMluProfileInfo(cndevDevice_t device, int id) {
   p->used = 0;
   return leave(CNDEV_SUCCESS);
 }
+
+#endif /* MOCK_CNDEV_OLD_DRIVER */
 
 /* mockCndevSizeof is not part of CNDev: the test compares the Go structs'
  * sizes with the C compiler's. */
