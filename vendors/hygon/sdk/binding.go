@@ -3,6 +3,7 @@ package sdk
 import (
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"sync"
 
@@ -123,7 +124,7 @@ func (b *Binding) DeviceCount() (int, error) {
 
 // Memory is the device's VRAM total and use.
 func (b *Binding) Memory(index int) (Memory, error) {
-	dev, err := devIndex(index)
+	dev, err := devIndex("rsmi_dev_memory_total_get", index)
 	if err != nil {
 		return Memory{}, err
 	}
@@ -139,7 +140,7 @@ func (b *Binding) Memory(index int) (Memory, error) {
 
 // Utilization is the device's busy percent.
 func (b *Binding) Utilization(index int) (int, error) {
-	dev, err := devIndex(index)
+	dev, err := devIndex("rsmi_dev_busy_percent_get", index)
 	if err != nil {
 		return 0, err
 	}
@@ -169,10 +170,16 @@ func healthFrom(_ int, err error) (bool, error) {
 	}
 }
 
-// devIndex checks an index fits the library's uint32 before the call.
-func devIndex(index int) (uint32, error) {
-	if index < 0 || index > 1<<20 {
-		return 0, fmt.Errorf("device index %d: %w", index, ErrInvalidArgument)
+// devIndex refuses an index that would wrap in the library's uint32 with
+// the status the library gives any index it does not have.
+func devIndex(call string, index int) (uint32, error) {
+	if index < 0 || index > math.MaxInt32 {
+		return 0, fmt.Errorf("%s(%d): %w", call, index, rsmiStatus(rsmiInvalidArgs))
 	}
 	return uint32(index), nil
+}
+
+// cInt is v as a C int for libhydmi.so, false where it would wrap.
+func cInt(v int) (int32, bool) {
+	return int32(v), v >= math.MinInt32 && v <= math.MaxInt32
 }

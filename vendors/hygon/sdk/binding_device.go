@@ -12,7 +12,7 @@ const drmRenderBase = 128
 
 // Device reads one card's identity and fixed facts.
 func (b *Binding) Device(index int) (Device, error) {
-	dev, err := devIndex(index)
+	dev, err := devIndex("rsmi_dev_id_get", index)
 	if err != nil {
 		return Device{}, err
 	}
@@ -123,7 +123,11 @@ func (b *Binding) computeUnits(index int, pciID uint16) (int, error) {
 
 func (b *Binding) deviceInfo(index int) (dmiDeviceInfo, error) {
 	var info dmiDeviceInfo
-	if err := dmiStatus(b.dmi.DeviceInfo(int32(index), &info)); err != nil {
+	dev, ok := cInt(index)
+	if !ok {
+		return info, fmt.Errorf("dmiGetDeviceInfo(%d): %w", index, dmiStatus(dmiInvalidArgs))
+	}
+	if err := dmiStatus(b.dmi.DeviceInfo(dev, &info)); err != nil {
 		return info, fmt.Errorf("dmiGetDeviceInfo(%d): %w", index, err)
 	}
 	return info, nil
@@ -131,13 +135,16 @@ func (b *Binding) deviceInfo(index int) (dmiDeviceInfo, error) {
 
 // Links lists every other card with the link ROCm SMI reports to it.
 func (b *Binding) Links(index int) ([]Link, error) {
-	src, err := devIndex(index)
+	src, err := devIndex("rsmi_topo_get_link_type", index)
 	if err != nil {
 		return nil, err
 	}
 	n, err := b.DeviceCount()
 	if err != nil {
 		return nil, err
+	}
+	if index >= n {
+		return nil, fmt.Errorf("rsmi_topo_get_link_type(%d): %w", index, rsmiStatus(rsmiInvalidArgs))
 	}
 	var links []Link
 	for peer := range n {

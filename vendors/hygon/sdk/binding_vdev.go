@@ -24,7 +24,11 @@ func (b *Binding) Remaining(index int) (Capacity, error) {
 		return Capacity{}, b.dmiErr
 	}
 	var cus, mem uintptr
-	if err := dmiStatus(b.dmi.Remaining(int32(index), &cus, &mem)); err != nil {
+	dev, ok := cInt(index)
+	if !ok {
+		return Capacity{}, fmt.Errorf("dmiGetDeviceRemainingInfo(%d): %w", index, dmiStatus(dmiInvalidArgs))
+	}
+	if err := dmiStatus(b.dmi.Remaining(dev, &cus, &mem)); err != nil {
 		return Capacity{}, fmt.Errorf("dmiGetDeviceRemainingInfo(%d): %w", index, err)
 	}
 	return Capacity{ComputeUnits: int(cus), MemoryMiB: uint64(mem) >> 20}, nil
@@ -38,6 +42,10 @@ func (b *Binding) CreateVDevice(index int, want Capacity) (VDevice, error) {
 	if err := checkCapacity(want); err != nil {
 		return VDevice{}, fmt.Errorf("create virtual device on %d: %w", index, err)
 	}
+	dev, ok := cInt(index)
+	if !ok {
+		return VDevice{}, fmt.Errorf("dmiCreateVDevices(%d, %d CUs, %d MiB): %w", index, want.ComputeUnits, want.MemoryMiB, dmiStatus(dmiInvalidArgs))
+	}
 	b.createMu.Lock()
 	defer b.createMu.Unlock()
 	before, err := b.VDevices()
@@ -45,7 +53,7 @@ func (b *Binding) CreateVDevice(index int, want Capacity) (VDevice, error) {
 		return VDevice{}, err
 	}
 	cus, mem := int32(want.ComputeUnits), int32(want.MemoryMiB)
-	if err := dmiStatus(b.dmi.CreateVDevices(int32(index), 1, &cus, &mem)); err != nil {
+	if err := dmiStatus(b.dmi.CreateVDevices(dev, 1, &cus, &mem)); err != nil {
 		return VDevice{}, fmt.Errorf("dmiCreateVDevices(%d, %d CUs, %d MiB): %w", index, cus, mem, err)
 	}
 	after, err := b.VDevices()
@@ -86,7 +94,11 @@ func (b *Binding) DestroyVDevice(id int) error {
 	if b.dmiLib == nil {
 		return b.dmiErr
 	}
-	if err := dmiStatus(b.dmi.DestroyVDevice(int32(id))); err != nil {
+	vid, ok := cInt(id)
+	if !ok {
+		return fmt.Errorf("dmiDestroySingleVDevice(%d): %w", id, dmiStatus(dmiVDevNotExist))
+	}
+	if err := dmiStatus(b.dmi.DestroyVDevice(vid)); err != nil {
 		return fmt.Errorf("dmiDestroySingleVDevice(%d): %w", id, err)
 	}
 	return nil
@@ -132,7 +144,11 @@ func (b *Binding) VDeviceUtilization(id int) (int, error) {
 		return 0, b.dmiErr
 	}
 	var busy int32
-	if err := dmiStatus(b.dmi.VDevBusy(int32(id), &busy)); err != nil {
+	vid, ok := cInt(id)
+	if !ok {
+		return 0, fmt.Errorf("dmiGetVDevBusyPercent(%d): %w", id, dmiStatus(dmiVDevNotExist))
+	}
+	if err := dmiStatus(b.dmi.VDevBusy(vid, &busy)); err != nil {
 		return 0, fmt.Errorf("dmiGetVDevBusyPercent(%d): %w", id, err)
 	}
 	return int(busy), nil

@@ -104,21 +104,29 @@ func (f *Fake) Shutdown() error {
 
 // DeviceCount is the description's number of cards.
 func (f *Fake) DeviceCount() (int, error) {
-	if err := f.ready("rsmi_num_monitor_devices", -1); err != nil {
+	if err := f.ready("rsmi_num_monitor_devices"); err != nil {
 		return 0, err
 	}
 	return f.desc.DeviceCount(), nil
 }
 
-// ready is the binding's answer to a call before Init or on a bad index
-// (index -1: the call names no device).
-func (f *Fake) ready(call string, index int) error {
+// ready is the binding's answer to a call before Init.
+func (f *Fake) ready(call string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	switch {
-	case !f.initialised:
+	if !f.initialised {
 		return fmt.Errorf("%s: %w", call, rsmiStatus(rsmiInitError))
-	case index < -1 || index >= f.desc.DeviceCount():
+	}
+	return nil
+}
+
+// readyDevice is the binding's answer to a call before Init or on an index
+// the library does not have.
+func (f *Fake) readyDevice(call string, index int) error {
+	if err := f.ready(call); err != nil {
+		return err
+	}
+	if index < 0 || index >= f.desc.DeviceCount() {
 		return fmt.Errorf("%s(%d): %w", call, index, rsmiStatus(rsmiInvalidArgs))
 	}
 	return nil
@@ -126,7 +134,7 @@ func (f *Fake) ready(call string, index int) error {
 
 // Device is card index of the model.
 func (f *Fake) Device(index int) (Device, error) {
-	if err := f.ready("rsmi_dev_id_get", index); err != nil {
+	if err := f.readyDevice("rsmi_dev_id_get", index); err != nil {
 		return Device{}, err
 	}
 	return f.device(index), nil
@@ -146,7 +154,7 @@ func (f *Fake) numaNode(i int) int { return i * 2 / f.desc.DeviceCount() }
 
 // Memory is the model's memory and what SetLoad said is used.
 func (f *Fake) Memory(index int) (Memory, error) {
-	if err := f.ready("rsmi_dev_memory_total_get", index); err != nil {
+	if err := f.readyDevice("rsmi_dev_memory_total_get", index); err != nil {
 		return Memory{}, err
 	}
 	f.mu.Lock()
@@ -157,7 +165,7 @@ func (f *Fake) Memory(index int) (Memory, error) {
 // Utilization is what SetLoad said; an unhealthy card fails the read as a
 // lost card's sysfs does.
 func (f *Fake) Utilization(index int) (int, error) {
-	if err := f.ready("rsmi_dev_busy_percent_get", index); err != nil {
+	if err := f.readyDevice("rsmi_dev_busy_percent_get", index); err != nil {
 		return 0, err
 	}
 	f.mu.Lock()
@@ -195,7 +203,7 @@ func (f *Fake) SetLoad(index int, usedMiB uint64, busyPercent int) error {
 
 // Links wires the cards as the model's servers are wired.
 func (f *Fake) Links(index int) ([]Link, error) {
-	if err := f.ready("rsmi_topo_get_link_type", index); err != nil {
+	if err := f.readyDevice("rsmi_topo_get_link_type", index); err != nil {
 		return nil, err
 	}
 	var links []Link
