@@ -2,7 +2,6 @@ package sdk
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 )
@@ -95,7 +94,10 @@ func (m Model) numaNode(i, n int) int {
 	return i / per
 }
 
-func knownModel(name string) bool { return slices.Contains(Models(), name) }
+func knownModel(name string) bool {
+	_, ok := LookupModel(name)
+	return ok
+}
 
 func virtTypeID(units int) string { return fmt.Sprintf("mtgpu-%d", units) }
 

@@ -29,8 +29,7 @@ type Library interface {
 	// Healthy reports whether the device answers; MTML has no health
 	// events, so this is polled.
 	Healthy(index int) (bool, error)
-	// Links are the device's paths to every other device, best first
-	// ordering not implied.
+	// Links are the device's paths to every other device, in peer order.
 	Links(index int) ([]Link, error)
 	// VirtTypes are the sGPU types the device supports.
 	VirtTypes(index int) ([]VirtType, error)
