@@ -43,12 +43,12 @@ type cMemoryInfo struct {
 }
 
 type cHBMInfo struct {
-	MemorySize       uint64
-	Freq             uint32
-	_                [4]byte
-	MemoryUsage      uint64
-	Temp             int32
-	BandwithUtilRate uint32
+	MemorySize        uint64
+	Freq              uint32
+	_                 [4]byte
+	MemoryUsage       uint64
+	Temp              int32
+	BandwidthUtilRate uint32
 }
 
 type cCreateVDevRes struct {
