@@ -45,12 +45,16 @@ func TestLoadDescription(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			d, err := sdk.LoadDescription(writeFile(t, []byte(tc.body)))
+			path := writeFile(t, []byte(tc.body))
+			d, err := sdk.LoadDescription(path)
+			_, ferr := sdk.OpenFake(path, sdk.FakeOptions{})
 			if tc.wantErr != "" {
 				require.ErrorContains(t, err, tc.wantErr)
+				require.ErrorContains(t, ferr, tc.wantErr)
 				return
 			}
 			require.NoError(t, err)
+			require.NoError(t, ferr)
 			require.Equal(t, tc.want, d)
 		})
 	}

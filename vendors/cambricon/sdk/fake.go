@@ -58,6 +58,15 @@ func NewFake(desc Description, opts FakeOptions) (*Fake, error) {
 	return f, nil
 }
 
+// OpenFake builds the fake from the description file at path.
+func OpenFake(path string, opts FakeOptions) (*Fake, error) {
+	d, err := LoadDescription(path)
+	if err != nil {
+		return nil, err
+	}
+	return NewFake(d, opts)
+}
+
 func (f *Fake) makeDeviceFiles() error {
 	if f.devRoot == "" {
 		return nil
