@@ -21,7 +21,7 @@ const maxFakeDevices = 64
 //	kind: FakeSystem
 //	model: MTT S4000
 //	devices: 8        # default: the model's server size
-//	seed: node-a      # default: the node name, so ids differ per node
+//	seed: node-a      # ids are stable per seed: give each node its own
 //	unhealthy: [3]
 type Description struct {
 	APIVersion string `json:"apiVersion"`

@@ -3,6 +3,7 @@ package sdk
 import (
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -237,4 +238,26 @@ func TestSGPUSizes(t *testing.T) {
 	require.NoError(t, ValidateCoreGroups(0))
 	require.NoError(t, ValidateCoreGroups(16))
 	require.ErrorIs(t, ValidateCoreGroups(-1), ErrInvalidArgument)
+}
+
+func TestFakeConcurrentAttachesNeverOvercommit(t *testing.T) {
+	t.Parallel()
+	opts := FakeOptions{StatePath: filepath.Join(t.TempDir(), "state.json")}
+	f := newFake(t, ForModel("MTT S4000", "n"), opts)
+	var wg sync.WaitGroup
+	errs := make([]error, 32)
+	for i := range errs {
+		wg.Go(func() { _, errs[i] = f.Attach(0, 8, 1) })
+	}
+	wg.Wait()
+	made := 0
+	for _, err := range errs {
+		if err == nil {
+			made++
+			continue
+		}
+		require.ErrorIs(t, err, ErrInsufficient)
+	}
+	require.Equal(t, 12, made, "96 units hold twelve 8-unit slices, however the calls interleave")
+	require.Len(t, f.SGPUs(0), 12)
 }
