@@ -284,3 +284,17 @@ func scenario(lib Library) []string {
 	record(lib.VDevices())
 	return out
 }
+
+func TestBindingUnknownModel(t *testing.T) {
+	t.Setenv("HYGON_MOCK_DEVICE_ID", "1234")
+	rsmi := clibtest.BuildShared(t, "librocm_smi64.so", "testdata/mock_rocm_smi.c")
+	b, err := Open(rsmi)
+	require.NoError(t, err)
+	defer func() { require.NoError(t, b.Close()) }()
+	require.NoError(t, b.Init())
+	defer func() { require.NoError(t, b.Shutdown()) }()
+	_, err = b.Device(0)
+	require.ErrorIs(t, err, ErrNotSupported, "no CU count without libhydmi.so or a known model")
+	require.ErrorContains(t, err, "PCI id 1234, not a known model")
+	require.Equal(t, "DCU-1234", modelName(0x1234))
+}

@@ -151,3 +151,15 @@ func TestFakeIdentityIsStablePerSeed(t *testing.T) {
 	require.NotEqual(t, da.UUID, dc.UUID)
 	require.NotEqual(t, da.Serial, dc.Serial)
 }
+
+func TestModels(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, []string{sdk.ModelZ100, sdk.ModelK100AI}, sdk.ModelNames())
+	m, ok := sdk.ModelByPCIID(0x6210)
+	require.True(t, ok)
+	require.Equal(t, sdk.ModelK100AI, m.Name)
+	_, ok = sdk.ModelByPCIID(0x1234)
+	require.False(t, ok)
+	_, ok = sdk.ModelByName("K100")
+	require.False(t, ok)
+}

@@ -1,9 +1,6 @@
 package sdk
 
-import (
-	"fmt"
-	"slices"
-)
+import "fmt"
 
 // Model is what HAMi knows of one DCU model (VENDORS.md): the binding uses
 // it to name a card from its PCI device id and to count its compute units
@@ -57,22 +54,21 @@ func ModelNames() []string {
 
 // ModelByName finds a built-in model.
 func ModelByName(name string) (Model, bool) {
-	ms := Models()
-	i := slices.IndexFunc(ms, func(m Model) bool { return m.Name == name })
-	if i < 0 {
-		return Model{}, false
-	}
-	return ms[i], true
+	return findModel(func(m Model) bool { return m.Name == name })
 }
 
 // ModelByPCIID finds a built-in model by PCI device id.
 func ModelByPCIID(id uint16) (Model, bool) {
-	ms := Models()
-	i := slices.IndexFunc(ms, func(m Model) bool { return m.PCIDeviceID == id })
-	if i < 0 {
-		return Model{}, false
+	return findModel(func(m Model) bool { return m.PCIDeviceID == id })
+}
+
+func findModel(match func(Model) bool) (Model, bool) {
+	for _, m := range Models() {
+		if match(m) {
+			return m, true
+		}
 	}
-	return ms[i], true
+	return Model{}, false
 }
 
 // modelName names a card by its PCI device id.
