@@ -56,20 +56,20 @@ uint64_t hami_cost_get(const struct hami_cost_table *t, uint64_t key, int *known
 }
 
 /*
- * An exponentially weighted mean of the samples (weight 1/8), so a key whose
+ * An exponentially weighted mean of the samples (weight 1/16), so a key whose
  * durations vary is charged their mean: the sampled launches are a random
  * subset, so the mean of the samples is the mean of the launches. A sample
  * above HAMI_COST_CLIP times the estimate is clipped there: one stretched by
  * another context's time slice moves the estimate a little, not by its size,
- * while a lasting increase is still followed (by up to ~1.4x per sample).
+ * while a lasting increase is still followed (by up to ~1.2x per sample).
  */
 static uint64_t next_estimate(uint64_t est, uint64_t sample)
 {
     if (sample > HAMI_COST_CLIP * est)
         sample = HAMI_COST_CLIP * est;
     if (sample >= est)
-        return est + (sample - est + 7) / 8;
-    return est - (est - sample) / 8;
+        return est + (sample - est + 15) / 16;
+    return est - (est - sample) / 16;
 }
 
 void hami_cost_update(struct hami_cost_table *t, uint64_t key, uint64_t sample_ns)

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -147,6 +148,7 @@ static pid_t alloc_as(uid_t uid, const char *region, int mb, int fd, int go)
     pid_t p = fork();
     if (p != 0)
         return p;
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     setenv("CUDA_DEVICE_MEMORY_SHARED_CACHE", region, 1);
     if (uid != 0 && (setgid(uid) != 0 || setuid(uid) != 0))
         _exit(2);
@@ -189,10 +191,9 @@ static void any_user_shares(void)
     CHECK(got[0] == 100 && got[1] == 100 && got[2] == 56, "one quota shared across users");
     struct stat st;
     CHECK(stat(region, &st) == 0 && (st.st_mode & 0777) == 0666, "the region is 0666 (mode %o)", st.st_mode & 0777);
-    for (int i = 0; i < 3; i++) {
-        CHECK(write(go[1], "g", 1) == 1, "go");
+    CHECK(write(go[1], "ggg", 3) == 3, "go");
+    for (int i = 0; i < 3; i++)
         waitpid(kids[i], NULL, 0);
-    }
     char cmd[200];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK(system(cmd) == 0, "cleanup");

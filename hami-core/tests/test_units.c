@@ -262,7 +262,7 @@ static void estimator_unbiased(void)
         uint64_t dur = (i % 2) ? 10000000 : 1000000; /* 1 ms and 10 ms alternating */
         real += (double)dur;
         charged += (double)hami_cost_get(c, key, &known);
-        if (hami_sample_interval(&st, 4) == 1) /* a random subset is sampled */
+        if (hami_sample_interval(&st, 2) == 1) /* a random subset is sampled */
             hami_cost_update(c, key, dur);
     }
     printf("    1/10 ms alternating: charged %.3f of the real time\n", charged / real);
@@ -273,11 +273,11 @@ static void estimator_unbiased(void)
     hami_cost_update(c, key, 50000000); /* one sample stretched by a neighbour's time slice */
     uint64_t est = hami_cost_get(c, key, &known);
     CHECK(est <= 1400000, "one outlier moves the estimate a little: %llu", (unsigned long long)est);
-    for (int i = 0; i < 40; i++)
+    for (int i = 0; i < 60; i++)
         hami_cost_update(c, key, 4000000);
     est = hami_cost_get(c, key, &known);
     CHECK(est >= 3800000, "follows a lasting increase: %llu", (unsigned long long)est);
-    for (int i = 0; i < 40; i++)
+    for (int i = 0; i < 60; i++)
         hami_cost_update(c, key, 500000);
     est = hami_cost_get(c, key, &known);
     CHECK(est <= 600000, "follows a lasting decrease: %llu", (unsigned long long)est);

@@ -59,6 +59,16 @@ static _Atomic unsigned long pattern_pos;
 static _Atomic uint64_t gpu_clock;
 static _Atomic long launches[8]; /* by kind, see mock_launch_count */
 
+/* The mock's own lock survives fork like the library's (a child made mid-allocation must not
+ * inherit it held), so fork tests exercise libvgpu, not the mock. */
+static void mock_prepare(void) { pthread_mutex_lock(&mu); }
+static void mock_parent(void) { pthread_mutex_unlock(&mu); }
+static void mock_child(void) { pthread_mutex_init(&mu, NULL); }
+__attribute__((constructor)) static void mock_atfork(void)
+{
+    pthread_atfork(mock_prepare, mock_parent, mock_child);
+}
+
 static int match_uuid(const char *entry)
 {
     char u[96];
