@@ -153,6 +153,7 @@ typedef enum CUpointer_attribute_enum {
 } CUpointer_attribute;
 
 #define CU_EVENT_DEFAULT 0x0u
+#define CU_MEM_ATTACH_GLOBAL 0x1u
 
 typedef enum CUdriverProcAddress_flags_enum {
     CU_GET_PROC_ADDRESS_DEFAULT = 0x0,

@@ -22,9 +22,12 @@ HAMI_EXPORT CUresult cuMemGetInfo_v2(size_t *free_bytes, size_t *total_bytes)
     uint64_t limit = hami_region_limit(&s->region, cidx);
     if (cidx >= 0 && limit != 0) {
         hami_charge_context(s, cidx); /* a context exists: its overhead is in use */
-        size_t total = min_sz((size_t)limit, real_total);
+        /* Oversubscribed, the quota is reported even beyond the device: the rest spills to host. */
+        int over = s->cfg.oversubscribe;
+        size_t total = over ? (size_t)limit : min_sz((size_t)limit, real_total);
         uint64_t used = hami_region_used(&s->region, cidx);
-        real_free = used >= total ? 0 : min_sz(total - (size_t)used, real_free);
+        size_t left = used >= total ? 0 : total - (size_t)used;
+        real_free = over ? left : min_sz(left, real_free);
         real_total = total;
     }
     if (free_bytes != NULL)
@@ -43,7 +46,7 @@ HAMI_EXPORT CUresult cuDeviceTotalMem_v2(size_t *bytes, CUdevice dev)
     if (rc != CUDA_SUCCESS || bytes == NULL)
         return rc;
     uint64_t limit = hami_region_limit(&s->region, hami_container_index(s, dev));
-    if (limit != 0 && limit < *bytes)
+    if (limit != 0 && (limit < *bytes || s->cfg.oversubscribe))
         *bytes = (size_t)limit;
     return rc;
 }

@@ -60,6 +60,22 @@ static CUresult tracked_release(struct hami_state *s, enum hami_alloc_kind kind,
 
 /* ---- linear allocations ---- */
 
+/*
+ * Oversubscription (limits file oversubscribe=true, or CUDA_OVERSUBSCRIBE):
+ * an allocation within the quota that the device cannot hold is served from
+ * managed memory, which the driver pages between host and device, instead of
+ * failing. It is charged to the quota like any other.
+ */
+static CUresult spill_to_managed(struct hami_state *s, CUresult rc, CUdeviceptr *dptr, size_t bytes)
+{
+    if (rc != CUDA_ERROR_OUT_OF_MEMORY || !s->cfg.oversubscribe || s->cuda.cuMemAllocManaged == NULL)
+        return rc;
+    CUresult m = s->cuda.cuMemAllocManaged(dptr, bytes, CU_MEM_ATTACH_GLOBAL);
+    if (m == CUDA_SUCCESS)
+        LOG_INFO("%zu bytes beyond the device's free memory: served from managed memory", bytes);
+    return m == CUDA_SUCCESS ? m : rc;
+}
+
 HAMI_EXPORT CUresult cuMemAlloc_v2(CUdeviceptr *dptr, size_t bytesize)
 {
     struct hami_state *s = hami_state();
@@ -68,7 +84,7 @@ HAMI_EXPORT CUresult cuMemAlloc_v2(CUdeviceptr *dptr, size_t bytesize)
     int cidx = hami_current_index(s);
     if (reserve(s, cidx, bytesize) != 0)
         return CUDA_ERROR_OUT_OF_MEMORY;
-    CUresult rc = s->cuda.cuMemAlloc_v2(dptr, bytesize);
+    CUresult rc = spill_to_managed(s, s->cuda.cuMemAlloc_v2(dptr, bytesize), dptr, bytesize);
     if (rc != CUDA_SUCCESS) {
         unreserve(s, cidx, bytesize);
         return rc;

@@ -21,14 +21,16 @@ static int quota_view(struct hami_state *s, nvmlDevice_t dev, unsigned long long
     uint64_t limit = hami_region_limit(&s->region, cidx);
     if (cidx < 0 || limit == 0)
         return 0;
-    unsigned long long t = limit < *total ? limit : *total;
+    /* Oversubscribed, the quota may exceed the device: what is beyond it spills to host memory. */
+    int over = s->cfg.oversubscribe;
+    unsigned long long t = (over || limit < *total) ? limit : *total;
     unsigned long long u = hami_region_used(&s->region, cidx);
     if (u > t)
         u = t;
     unsigned long long f = t - u;
     *total = t;
     *used = u;
-    *free_bytes = f < *free_bytes ? f : *free_bytes;
+    *free_bytes = (over || f < *free_bytes) ? f : *free_bytes;
     return 1;
 }
 

@@ -210,6 +210,60 @@ static void file_quota_beats_env(void)
     CHECK(cuMemAlloc_v2(&p, 8 * MB) == CUDA_ERROR_OUT_OF_MEMORY, "the file's quota is enforced");
 }
 
+/* Memory scaling 2 on a 16 GiB device: a 24 GiB quota allocates 24 GiB, the part beyond the
+ * device through managed memory; the quota is what every query reports. */
+static void oversubscribed(void)
+{
+    use_limits_file("version=1\nmemory=24g\noversubscribe=true\n");
+    use_device(0);
+    size_t f = 0, t = 0;
+    cuMemGetInfo_v2(&f, &t);
+    CHECK(t == 24ULL << 30 && f == 24ULL << 30, "cuMemGetInfo reports the quota: %zu / %zu", f, t);
+    CUdevice d;
+    cuDeviceGet(&d, 0);
+    size_t total = 0;
+    cuDeviceTotalMem_v2(&total, d);
+    CHECK(total == 24ULL << 30, "cuDeviceTotalMem reports the quota: %zu", total);
+    CUdeviceptr p[24];
+    int got = 0;
+    for (int i = 0; i < 24; i++)
+        got += cuMemAlloc_v2(&p[i], 1ULL << 30) == CUDA_SUCCESS;
+    CHECK(got == 24, "24 x 1 GiB allocated (%d)", got);
+    CHECK(mock_device_used(0) == 16ULL << 30, "16 GiB on the device: %llu", (unsigned long long)mock_device_used(0));
+    CHECK(mock_managed_used() == 8ULL << 30, "8 GiB managed: %llu", (unsigned long long)mock_managed_used());
+    CUdeviceptr q;
+    CHECK(cuMemAlloc_v2(&q, 1 * MB) == CUDA_ERROR_OUT_OF_MEMORY, "the quota still holds");
+    cuMemGetInfo_v2(&f, &t);
+    CHECK(f == 0, "nothing left: %zu", f);
+    for (int i = 0; i < 24; i++)
+        CHECK(cuMemFree_v2(p[i]) == CUDA_SUCCESS, "free %d", i);
+    CHECK(mock_managed_used() == 0 && mock_device_used(0) == 0, "all returned");
+    CHECK(cuMemAlloc_v2(&q, 20ULL << 30) == CUDA_SUCCESS, "20 GiB in one piece after the frees");
+}
+
+static void oversubscribed_env(void)
+{
+    use_device(0);
+    CUdeviceptr p;
+    int got = 0;
+    for (int i = 0; i < 24; i++)
+        got += cuMemAlloc_v2(&p, 1ULL << 30) == CUDA_SUCCESS;
+    CHECK(got == 24 && mock_managed_used() == 8ULL << 30, "24 GiB, 8 of them managed (%d)", got);
+}
+
+/* Without oversubscription the device's size is a ceiling whatever the quota. */
+static void not_oversubscribed(void)
+{
+    use_limits_file("version=1\nmemory=24g\n");
+    use_device(0);
+    size_t f = 0, t = 0;
+    cuMemGetInfo_v2(&f, &t);
+    CHECK(t == 16ULL << 30, "the device, not the quota: %zu", t);
+    CUdeviceptr q;
+    CHECK(cuMemAlloc_v2(&q, 17ULL << 30) == CUDA_ERROR_OUT_OF_MEMORY, "no spill");
+    CHECK(mock_managed_used() == 0, "nothing managed");
+}
+
 int main(void)
 {
     static const char *const lim64[] = {"CUDA_DEVICE_MEMORY_LIMIT=64m", NULL};
@@ -236,5 +290,12 @@ int main(void)
     run_case("memory: no limit passes everything through", no_limit_passthrough, none);
     static const char *const env1g[] = {"CUDA_DEVICE_MEMORY_LIMIT=1g", NULL};
     run_case("memory: the limits file's quota wins over the environment's", file_quota_beats_env, env1g);
+    static const char *const gpu16[] = {"MOCK_CUDA_TOTAL_MEM=16g", NULL};
+    run_case("memory: oversubscribed 24 GiB quota on a 16 GiB device: 8 GiB spill to managed memory",
+             oversubscribed, gpu16);
+    run_case("memory: without oversubscription the device is the ceiling", not_oversubscribed, gpu16);
+    static const char *const envover[] = {"MOCK_CUDA_TOTAL_MEM=16g", "CUDA_DEVICE_MEMORY_LIMIT=24g",
+                                          "CUDA_OVERSUBSCRIBE=true", NULL};
+    run_case("memory: CUDA_OVERSUBSCRIBE=true (no limits file) spills too", oversubscribed_env, envover);
     return finish();
 }
