@@ -27,14 +27,7 @@ func Load(path, apiVersion string, d Description) error {
 	if err != nil {
 		return fmt.Errorf("read fake description %s: %w", path, err)
 	}
-	if err := codec.StrictYAML(data, d); err != nil {
-		return fmt.Errorf("fake description %s: %w", path, err)
-	}
-	if h := d.Header(); h.APIVersion != apiVersion || h.Kind != KindSystem {
-		return fmt.Errorf("fake description %s: %s/%s is not supported (want apiVersion %s, kind %s)",
-			path, h.APIVersion, h.Kind, apiVersion, KindSystem)
-	}
-	if err := d.Validate(); err != nil {
+	if err := Decode(data, apiVersion, d); err != nil {
 		return fmt.Errorf("fake description %s: %w", path, err)
 	}
 	return nil
