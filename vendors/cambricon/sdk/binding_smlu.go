@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 const mib = 1 << 20
@@ -75,7 +76,7 @@ func (b *Binding) created(index, handle int) (Partition, error) {
 			return p, nil
 		}
 	}
-	return Partition{}, fmt.Errorf("sMLU instance %d on card %d: created but not listed: %w", handle, index, ErrNotFound)
+	return Partition{}, fmt.Errorf("sMLU instance %d on card %d: created but not listed: %w", handle, index, sdkerr.ErrNotFound)
 }
 
 // checkSpec refuses a shape the driver would refuse, naming the rule; the
@@ -85,7 +86,7 @@ func checkSpec(index int, spec PartitionSpec) error {
 		return nil
 	}
 	return fmt.Errorf("sMLU on card %d: cores %d%% must be 1..100 and memory %d MiB a positive multiple of %d: %w",
-		index, spec.CorePercent, spec.MemoryMiB, MemoryStepMiB, &Error{Code: ErrorInvalidArgument})
+		index, spec.CorePercent, spec.MemoryMiB, MemoryStepMiB, sdkerr.ErrInvalidArgument)
 }
 
 func (b *Binding) profileFor(index int, h int32, spec PartitionSpec) (id int32, created bool, err error) {
@@ -192,7 +193,7 @@ func (b *Binding) DestroyPartition(index, handle int) error {
 		return err
 	}
 	err = check("cndevDestroySMluProfileInfo", index, b.c.DestroySMLUProfile(h, int32(profile)))
-	if errors.Is(err, ErrInUse) {
+	if errors.Is(err, sdkerr.ErrInUse) {
 		return nil // made an instance of it since we listed: that one keeps it
 	}
 	return err

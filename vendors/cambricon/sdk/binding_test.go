@@ -9,6 +9,7 @@ import (
 
 	"github.com/hami-project/hami/common/clib/clibtest"
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // The mock reads its configuration from the environment in cndevInit, so
@@ -119,39 +120,39 @@ func TestBindingMapsErrorCodes(t *testing.T) {
 	}{
 		"invalid device": {
 			fail: "cndevGetUUID:1:6", call: func(b *Binding) error { _, err := b.Device(1); return err },
-			sentinel: ErrNotFound, text: "cndevGetUUID(1): CNDEV_ERROR_INVALID_DEVICE_ID (6)",
+			sentinel: sdkerr.ErrNotFound, text: "cndevGetUUID(1): CNDEV_ERROR_INVALID_DEVICE_ID (6)",
 		},
 		"index out of range": {
 			call:     func(b *Binding) error { _, err := b.Memory(7); return err },
-			sentinel: ErrNotFound, text: "cndevGetDeviceHandleByIndex(7)",
+			sentinel: sdkerr.ErrNotFound, text: "cndevGetDeviceHandleByIndex(7)",
 		},
 		"no permission": {
 			fail: "cndevGetMemoryUsageV2:0:13", call: func(b *Binding) error { _, err := b.Memory(0); return err },
-			sentinel: ErrNoPermission, text: "CNDEV_ERROR_NO_PERMISSION",
+			sentinel: sdkerr.ErrNoPermission, text: "CNDEV_ERROR_NO_PERMISSION",
 		},
 		"unknown": {
 			fail: "cndevGetCardHealthState:1:7", call: func(b *Binding) error { _, err := b.Healthy(1); return err },
-			sentinel: ErrUnknown, text: "cndevGetCardHealthState(1): CNDEV_ERROR_UNKNOWN (7)",
+			sentinel: sdkerr.ErrFailure, text: "cndevGetCardHealthState(1): CNDEV_ERROR_UNKNOWN (7)",
 		},
 		"no driver": {
 			fail: "cndevGetDeviceCount:0:1", call: func(b *Binding) error { _, err := b.DeviceCount(); return err },
-			sentinel: ErrNoDriver, text: "CNDEV_ERROR_NO_DRIVER",
+			sentinel: sdkerr.ErrNoDriver, text: "CNDEV_ERROR_NO_DRIVER",
 		},
 		"port count": {
 			fail: "cndevGetMLULinkPortNumber:0:10", call: func(b *Binding) error { _, err := b.Links(0); return err },
-			sentinel: ErrNotSupported, text: "cndevGetMLULinkPortNumber(0)",
+			sentinel: sdkerr.ErrNotSupported, text: "cndevGetMLULinkPortNumber(0)",
 		},
 		"link status": {
 			fail: "cndevGetMLULinkStatusV2:1:11", call: func(b *Binding) error { _, err := b.Links(1); return err },
-			sentinel: ErrInvalidArgument, text: "port 0: cndevGetMLULinkStatusV2(1): CNDEV_ERROR_INVALID_LINK",
+			sentinel: sdkerr.ErrInvalidArgument, text: "port 0: cndevGetMLULinkStatusV2(1): CNDEV_ERROR_INVALID_LINK",
 		},
 		"numa": {
 			fail: "cndevGetNUMANodeIdByDevId:0:10", call: func(b *Binding) error { _, err := b.NUMANode(0); return err },
-			sentinel: ErrNotSupported, text: "cndevGetNUMANodeIdByDevId(0)",
+			sentinel: sdkerr.ErrNotSupported, text: "cndevGetNUMANodeIdByDevId(0)",
 		},
 		"utilisation": {
 			fail: "cndevGetDeviceUtilizationInfo:0:4", call: func(b *Binding) error { _, err := b.Utilization(0); return err },
-			sentinel: ErrUninitialized, text: "CNDEV_ERROR_UNINITIALIZED",
+			sentinel: sdkerr.ErrUninitialized, text: "CNDEV_ERROR_UNINITIALIZED",
 		},
 	}
 	for name, tc := range cases {
@@ -171,7 +172,7 @@ func TestBindingBeforeInitIsUninitialised(t *testing.T) {
 	require.NoError(t, err)
 	defer func() { require.NoError(t, b.Close()) }()
 	_, err = b.DeviceCount()
-	require.ErrorIs(t, err, ErrUninitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
 }
 
 func TestOpenWithoutTheLibrary(t *testing.T) {
@@ -209,17 +210,17 @@ func TestBindingPartitionsThroughTheABI(t *testing.T) {
 	require.Equal(t, 2, p2.InstanceID)
 
 	_, err = b.CreatePartition(0, PartitionSpec{CorePercent: 10, MemoryMiB: 256})
-	require.ErrorIs(t, err, ErrInsufficientSpace, "the cores are all given out")
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient, "the cores are all given out")
 	require.ErrorContains(t, err, "cndevCreateSMluInstanceByProfileId(0): CNDEV_ERROR_INSUFFICIENT_SPACE")
 	require.Equal(t, 1, profileCount(t, b, 0), "the profile made for the refused instance is gone")
 
 	_, err = b.CreatePartition(1, PartitionSpec{CorePercent: 10, MemoryMiB: 40960})
 	require.NoError(t, err)
 	_, err = b.CreatePartition(1, PartitionSpec{CorePercent: 10, MemoryMiB: 10240})
-	require.ErrorIs(t, err, ErrInsufficientSpace, "the memory does not fit")
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient, "the memory does not fit")
 
 	_, err = b.CreatePartition(0, PartitionSpec{CorePercent: 0, MemoryMiB: 100})
-	require.ErrorIs(t, err, ErrInvalidArgument)
+	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument)
 
 	parts, err := b.Partitions(0)
 	require.NoError(t, err)
@@ -229,7 +230,7 @@ func TestBindingPartitionsThroughTheABI(t *testing.T) {
 	require.Equal(t, 1, profileCount(t, b, 0), "p2 still uses the profile")
 	require.NoError(t, b.DestroyPartition(0, p2.Handle))
 	require.Zero(t, profileCount(t, b, 0))
-	require.ErrorIs(t, b.DestroyPartition(0, p2.Handle), ErrNotFound)
+	require.ErrorIs(t, b.DestroyPartition(0, p2.Handle), sdkerr.ErrNotFound)
 	parts, err = b.Partitions(0)
 	require.NoError(t, err)
 	require.Empty(t, parts)
@@ -254,15 +255,15 @@ func TestBindingPartitionErrors(t *testing.T) {
 		text     string
 	}{
 		"sMLU off": {
-			env: map[string]string{"MOCK_CNDEV_NO_SMLU": "0"}, sentinel: ErrNotSupported,
+			env: map[string]string{"MOCK_CNDEV_NO_SMLU": "0"}, sentinel: sdkerr.ErrNotSupported,
 			text: "cndevCreateSMluProfileInfo(0): CNDEV_ERROR_NOT_SUPPORTED",
 		},
 		"instance refused": {
-			env: map[string]string{"MOCK_CNDEV_FAIL": "cndevCreateSMluInstanceByProfileId:0:13"}, sentinel: ErrNoPermission,
+			env: map[string]string{"MOCK_CNDEV_FAIL": "cndevCreateSMluInstanceByProfileId:0:13"}, sentinel: sdkerr.ErrNoPermission,
 			text: "cndevCreateSMluInstanceByProfileId(0)",
 		},
 		"listing fails": {
-			env: map[string]string{"MOCK_CNDEV_FAIL": "cndevGetAllSMluInstanceInfo:0:7"}, sentinel: ErrUnknown,
+			env: map[string]string{"MOCK_CNDEV_FAIL": "cndevGetAllSMluInstanceInfo:0:7"}, sentinel: sdkerr.ErrFailure,
 			text: "cndevGetAllSMluInstanceInfo(0)",
 		},
 	}
@@ -289,7 +290,7 @@ func TestBindingOnADriverWithoutSMLU(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, parts)
 	_, err = b.CreatePartition(0, PartitionSpec{CorePercent: 10, MemoryMiB: 256})
-	require.ErrorIs(t, err, ErrNotSupported)
+	require.ErrorIs(t, err, sdkerr.ErrNotSupported)
 	d, err := b.Device(1)
 	require.NoError(t, err, "the card calls still work")
 	require.Equal(t, "MLU370", d.Model)

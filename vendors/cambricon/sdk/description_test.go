@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hami-project/hami/common/fakesdk"
 	"github.com/hami-project/hami/vendors/cambricon/sdk"
 )
 
@@ -32,14 +33,14 @@ func TestLoadDescription(t *testing.T) {
 		},
 		"fewer cards, faults": {
 			body: head + "model: MLU370-X4\ndevices: 2\nunhealthy: [1]\nsmluDisabled: [0]\n",
-			want: sdk.Description{APIVersion: sdk.APIVersionFake, Kind: "FakeSystem", Model: "MLU370-X4", Devices: 2, Unhealthy: []int{1}, SMLUDisabled: []int{0}},
+			want: sdk.Description{System: fakesdk.System{APIVersion: sdk.APIVersionFake, Kind: "FakeSystem", Model: "MLU370-X4", Devices: 2, Unhealthy: []int{1}}, SMLUDisabled: []int{0}},
 		},
 		"unknown model":      {body: head + "model: MLU370-X2\n", wantErr: `model "MLU370-X2": must be one of MLU370-X8, MLU370-X4`},
 		"misspelt field":     {body: head + "model: MLU370-X8\ndevice: 4\n", wantErr: "device"},
 		"too many cards":     {body: head + "model: MLU370-X8\ndevices: 65\n", wantErr: "devices 65: must be 1..64"},
 		"negative cards":     {body: head + "model: MLU370-X8\ndevices: -1\n", wantErr: "devices -1"},
-		"unhealthy too high": {body: head + "model: MLU370-X8\nunhealthy: [8]\n", wantErr: "unhealthy[0] = 8: must be a card index 0..7"},
-		"smlu off too high":  {body: head + "model: MLU370-X4\ndevices: 2\nsmluDisabled: [0, 2]\n", wantErr: "smluDisabled[1] = 2: must be a card index 0..1"},
+		"unhealthy too high": {body: head + "model: MLU370-X8\nunhealthy: [8]\n", wantErr: "unhealthy[0] = 8: must be a device index 0..7"},
+		"smlu off too high":  {body: head + "model: MLU370-X4\ndevices: 2\nsmluDisabled: [0, 2]\n", wantErr: "smluDisabled[1] = 2: must be a device index 0..1"},
 		"another vendor":     {body: "apiVersion: fake.hygon.hami.io/v1\nkind: FakeSystem\nmodel: Z100\n", wantErr: "want apiVersion fake.cambricon.hami.io/v1"},
 	}
 	for name, tc := range cases {

@@ -1,9 +1,9 @@
 package sdk
 
 import (
-	"errors"
-	"fmt"
 	"strconv"
+
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // Return is a cndevRet_t.
@@ -38,72 +38,40 @@ var returnNames = [returnCount]string{
 	"NO_PERMISSION", "IN_USE", "NOT_FOUND", "TIMEOUT",
 }
 
+// codes is CNDev's table of return codes, built from the header's names.
+func codes() sdkerr.Table[Return] {
+	// Several codes share a sentinel where a caller would act on them
+	// alike; codes missing here are sdkerr.ErrFailure.
+	sentinels := map[Return]error{
+		ErrorNoDriver: sdkerr.ErrNoDriver, ErrorLowDriverVersion: sdkerr.ErrNoDriver,
+		ErrorUnsupportedAPI: sdkerr.ErrNoDriver, ErrorNoFunctions: sdkerr.ErrNoDriver,
+		ErrorUninitialized:   sdkerr.ErrUninitialized,
+		ErrorInvalidArgument: sdkerr.ErrInvalidArgument, ErrorInvalidLink: sdkerr.ErrInvalidArgument,
+		ErrorInvalidDeviceID: sdkerr.ErrNotFound, ErrorNotFound: sdkerr.ErrNotFound,
+		ErrorInsufficientSpace: sdkerr.ErrInsufficient, ErrorNotSupported: sdkerr.ErrNotSupported,
+		ErrorNoPermission: sdkerr.ErrNoPermission, ErrorInUse: sdkerr.ErrInUse,
+	}
+	t := sdkerr.Table[Return]{
+		Success:  Success,
+		Fallback: sdkerr.ErrFailure,
+		Unknown:  func(r Return) string { return "CNDEV_ERROR_CODE_" + strconv.Itoa(int(r)) },
+	}
+	t.Entries = append(t.Entries, sdkerr.Entry[Return]{Code: Success, Name: returnNames[0]})
+	for r := Return(1); r < returnCount; r++ {
+		t.Entries = append(t.Entries, sdkerr.Entry[Return]{Code: r, Name: "CNDEV_ERROR_" + returnNames[r], Sentinel: sentinels[r]})
+	}
+	return t
+}
+
 // String is the code's name in the header.
-func (r Return) String() string {
-	switch {
-	case r == Success:
-		return returnNames[0]
-	case r > 0 && r < returnCount:
-		return "CNDEV_ERROR_" + returnNames[r]
-	default:
-		return "CNDEV_ERROR_CODE_" + strconv.Itoa(int(r))
-	}
-}
+func (r Return) String() string { return codes().Name(r) }
 
-// Sentinels a caller can test with errors.Is; several codes share one when
-// a caller would act on them alike.
-var (
-	ErrNoDriver          = errors.New("cambricon driver not loaded or too old")
-	ErrUninitialized     = errors.New("cndev not initialised")
-	ErrInvalidArgument   = errors.New("invalid argument")
-	ErrNotFound          = errors.New("no such device or instance")
-	ErrInsufficientSpace = errors.New("does not fit")
-	ErrNotSupported      = errors.New("not supported by this card or driver")
-	ErrNoPermission      = errors.New("no permission")
-	ErrInUse             = errors.New("in use")
-	ErrUnknown           = errors.New("cndev failed")
-)
-
-func (r Return) sentinel() error {
-	switch r {
-	case ErrorNoDriver, ErrorLowDriverVersion, ErrorUnsupportedAPI, ErrorNoFunctions:
-		return ErrNoDriver
-	case ErrorUninitialized:
-		return ErrUninitialized
-	case ErrorInvalidArgument, ErrorInvalidLink:
-		return ErrInvalidArgument
-	case ErrorInvalidDeviceID, ErrorNotFound:
-		return ErrNotFound
-	case ErrorInsufficientSpace:
-		return ErrInsufficientSpace
-	case ErrorNotSupported:
-		return ErrNotSupported
-	case ErrorNoPermission:
-		return ErrNoPermission
-	case ErrorInUse:
-		return ErrInUse
-	default:
-		return ErrUnknown
-	}
-}
-
-// Error is a call that CNDev refused, with its return code.
-type Error struct {
-	Code Return
-}
-
-func (e *Error) Error() string {
-	return fmt.Sprintf("%s (%d): %v", e.Code, int32(e.Code), e.Code.sentinel())
-}
-
-// Unwrap gives the sentinel the code maps to.
-func (e *Error) Unwrap() error { return e.Code.sentinel() }
+// Error is a call that CNDev refused, with its return code; it unwraps to
+// the sdkerr sentinel the code means.
+type Error = sdkerr.Error[Return]
 
 // check turns a return code of call on device into nil or an error naming
 // both, e.g. "cndevGetUUID(2): CNDEV_ERROR_INVALID_DEVICE_ID (6): ...".
 func check(call string, device int, r int32) error {
-	if Return(r) == Success {
-		return nil
-	}
-	return fmt.Errorf("%s(%d): %w", call, device, &Error{Code: Return(r)})
+	return codes().Check(Return(r), call, device)
 }

@@ -30,10 +30,11 @@ type Fake struct {
 	devRoot string
 	state   *fakesdk.State[fakeState]
 
-	// mu guards initialised and healthy, which tests change at run time.
-	mu          sync.Mutex
-	initialised bool
-	healthy     []bool
+	session fakesdk.Session
+
+	// mu guards healthy, which tests change at run time.
+	mu      sync.Mutex
+	healthy []bool
 }
 
 // NewFake builds the fake of desc, reloading the sMLU instances a previous
@@ -91,17 +92,13 @@ func (f *Fake) makeDeviceFiles() error {
 
 // Init starts the fake.
 func (f *Fake) Init() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.initialised = true
+	f.session.Open()
 	return nil
 }
 
 // Shutdown stops it; calls fail as uninitialised until Init again.
 func (f *Fake) Shutdown() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.initialised = false
+	f.session.Close()
 	return nil
 }
 
@@ -120,23 +117,13 @@ func (f *Fake) SetHealthy(index int, healthy bool) error {
 // card fails as the Binding does before Init and for an unknown index:
 // both come from the first call it makes, cndevGetDeviceHandleByIndex.
 func (f *Fake) card(index int) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	const call = "cndevGetDeviceHandleByIndex"
-	switch {
-	case !f.initialised:
-		return check(call, index, int32(ErrorUninitialized))
-	case index < 0 || index >= f.count:
-		return check(call, index, int32(ErrorInvalidDeviceID))
-	}
-	return nil
+	r := fakesdk.Refuse(&f.session, index, f.count, Success, ErrorUninitialized, ErrorInvalidDeviceID)
+	return check("cndevGetDeviceHandleByIndex", index, int32(r))
 }
 
 // DeviceCount is the description's card count.
 func (f *Fake) DeviceCount() (int, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.initialised {
+	if !f.session.IsOpen() {
 		return 0, check("cndevGetDeviceCount", 0, int32(ErrorUninitialized))
 	}
 	return f.count, nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/hami-project/hami/vendors/cambricon/sdk"
 )
 
@@ -100,29 +101,29 @@ func TestFakePartitionAccounting(t *testing.T) {
 	cases := map[string][]step{
 		"four quarters fill a card, a fifth sMLU does not fit": {
 			{spec: quarter}, {spec: quarter}, {spec: quarter}, {spec: quarter},
-			{spec: tiny, wantErr: sdk.ErrInsufficientSpace},
+			{spec: tiny, wantErr: sdkerr.ErrInsufficient},
 			{card: 1, spec: sdk.PartitionSpec{CorePercent: 100, MemoryMiB: 49152}},
 		},
 		"memory over what is left": {
 			{spec: sdk.PartitionSpec{CorePercent: 10, MemoryMiB: 40960}},
-			{spec: sdk.PartitionSpec{CorePercent: 10, MemoryMiB: 8448}, wantErr: sdk.ErrInsufficientSpace},
+			{spec: sdk.PartitionSpec{CorePercent: 10, MemoryMiB: 8448}, wantErr: sdkerr.ErrInsufficient},
 			{spec: sdk.PartitionSpec{CorePercent: 10, MemoryMiB: 8192}},
 		},
 		"cores over what is left": {
 			{spec: sdk.PartitionSpec{CorePercent: 60, MemoryMiB: 256}},
-			{spec: sdk.PartitionSpec{CorePercent: 50, MemoryMiB: 256}, wantErr: sdk.ErrInsufficientSpace},
+			{spec: sdk.PartitionSpec{CorePercent: 50, MemoryMiB: 256}, wantErr: sdkerr.ErrInsufficient},
 			{spec: sdk.PartitionSpec{CorePercent: 40, MemoryMiB: 256}},
 		},
-		"at most MaxPartitions per card": append(many, step{spec: tiny, wantErr: sdk.ErrInsufficientSpace}),
+		"at most MaxPartitions per card": append(many, step{spec: tiny, wantErr: sdkerr.ErrInsufficient}),
 		"bad shapes": {
-			{spec: sdk.PartitionSpec{CorePercent: 0, MemoryMiB: 256}, wantErr: sdk.ErrInvalidArgument},
-			{spec: sdk.PartitionSpec{CorePercent: 101, MemoryMiB: 256}, wantErr: sdk.ErrInvalidArgument},
-			{spec: sdk.PartitionSpec{CorePercent: 10, MemoryMiB: 1000}, wantErr: sdk.ErrInvalidArgument},
-			{spec: sdk.PartitionSpec{CorePercent: 10}, wantErr: sdk.ErrInvalidArgument},
+			{spec: sdk.PartitionSpec{CorePercent: 0, MemoryMiB: 256}, wantErr: sdkerr.ErrInvalidArgument},
+			{spec: sdk.PartitionSpec{CorePercent: 101, MemoryMiB: 256}, wantErr: sdkerr.ErrInvalidArgument},
+			{spec: sdk.PartitionSpec{CorePercent: 10, MemoryMiB: 1000}, wantErr: sdkerr.ErrInvalidArgument},
+			{spec: sdk.PartitionSpec{CorePercent: 10}, wantErr: sdkerr.ErrInvalidArgument},
 		},
-		"sMLU mode off":  {{card: 3, spec: tiny, wantErr: sdk.ErrNotSupported}},
-		"unknown card":   {{card: 8, spec: tiny, wantErr: sdk.ErrNotFound}},
-		"a too big sMLU": {{spec: sdk.PartitionSpec{CorePercent: 10, MemoryMiB: 49408}, wantErr: sdk.ErrInsufficientSpace}},
+		"sMLU mode off":  {{card: 3, spec: tiny, wantErr: sdkerr.ErrNotSupported}},
+		"unknown card":   {{card: 8, spec: tiny, wantErr: sdkerr.ErrNotFound}},
+		"a too big sMLU": {{spec: sdk.PartitionSpec{CorePercent: 10, MemoryMiB: 49408}, wantErr: sdkerr.ErrInsufficient}},
 	}
 	for name, steps := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -157,11 +158,11 @@ func TestFakeDestroyFreesRoom(t *testing.T) {
 	p, err := f.CreatePartition(0, full)
 	require.NoError(t, err)
 	_, err = f.CreatePartition(0, full)
-	require.ErrorIs(t, err, sdk.ErrInsufficientSpace)
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient)
 	require.ErrorContains(t, err, "cndevCreateSMluInstanceByProfileId(0)")
 	require.NoError(t, f.DestroyPartition(0, p.Handle))
 	err = f.DestroyPartition(0, p.Handle)
-	require.ErrorIs(t, err, sdk.ErrNotFound)
+	require.ErrorIs(t, err, sdkerr.ErrNotFound)
 	require.ErrorContains(t, err, "cndevDestroySMluInstanceByHandle(0)")
 	_, err = f.CreatePartition(0, full)
 	require.NoError(t, err)
@@ -181,7 +182,7 @@ func TestFakeConcurrentCreatesNeverOvercommit(t *testing.T) {
 		if err == nil {
 			ok++
 		} else {
-			require.ErrorIs(t, err, sdk.ErrInsufficientSpace)
+			require.ErrorIs(t, err, sdkerr.ErrInsufficient)
 		}
 	}
 	require.Equal(t, 4, ok)
@@ -228,7 +229,7 @@ func TestFakeStateAndDeviceFilesSurviveReopen(t *testing.T) {
 	require.NotEqual(t, p1.UUID, p3.UUID)
 	require.NotEqual(t, p2.UUID, p3.UUID)
 	_, err = again.CreatePartition(2, sdk.PartitionSpec{CorePercent: 50, MemoryMiB: 256})
-	require.ErrorIs(t, err, sdk.ErrInsufficientSpace, "the reloaded instances still count")
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient, "the reloaded instances still count")
 }
 
 func TestFakeHealth(t *testing.T) {
@@ -253,7 +254,7 @@ func TestFakeHealth(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, tc.want, h, "card %d", tc.index)
 	}
-	require.ErrorIs(t, f.SetHealthy(8, true), sdk.ErrNotFound)
+	require.ErrorIs(t, f.SetHealthy(8, true), sdkerr.ErrNotFound)
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -263,16 +264,16 @@ func TestFakeFailsAsTheBindingDoes(t *testing.T) {
 	f, err := sdk.NewFake(sdk.ForModel("MLU370-X4", "n"), sdk.FakeOptions{})
 	require.NoError(t, err)
 	_, err = f.DeviceCount()
-	require.ErrorIs(t, err, sdk.ErrUninitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
 	_, err = f.Device(0)
-	require.ErrorIs(t, err, sdk.ErrUninitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
 	require.NoError(t, f.Init())
 	_, err = f.Memory(9)
-	require.ErrorIs(t, err, sdk.ErrNotFound)
+	require.ErrorIs(t, err, sdkerr.ErrNotFound)
 	require.ErrorContains(t, err, "cndevGetDeviceHandleByIndex(9): CNDEV_ERROR_INVALID_DEVICE_ID (6)")
 	require.NoError(t, f.Shutdown())
 	_, err = f.Links(0)
-	require.ErrorIs(t, err, sdk.ErrUninitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
 }
 
 func TestNewFakeRefusesABadDescription(t *testing.T) {

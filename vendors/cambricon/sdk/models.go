@@ -2,7 +2,8 @@ package sdk
 
 import (
 	"slices"
-	"strings"
+
+	"github.com/hami-project/hami/common/fakesdk"
 )
 
 // Model is what the fake knows of a Cambricon card model (VENDORS.md).
@@ -35,23 +36,12 @@ func Models() []Model {
 }
 
 // ModelNames lists the models, for messages.
-func ModelNames() string {
-	names := make([]string, 0, 2)
-	for _, m := range Models() {
-		names = append(names, m.Name)
-	}
-	return strings.Join(names, ", ")
-}
+func ModelNames() []string { return fakesdk.ModelNames(Models(), modelName) }
 
-// LookupModel finds a model by name.
-func LookupModel(name string) (Model, bool) {
-	ms := Models()
-	i := slices.IndexFunc(ms, func(m Model) bool { return m.Name == name })
-	if i < 0 {
-		return Model{}, false
-	}
-	return ms[i], true
-}
+// LookupModel finds a model by name; the error lists the known ones.
+func LookupModel(name string) (Model, error) { return fakesdk.LookupModel(Models(), modelName, name) }
+
+func modelName(m Model) string { return m.Name }
 
 // links is the MLU-Link peers of card index in a system of count cards:
 // the other members of its group within its server.

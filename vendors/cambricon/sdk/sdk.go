@@ -31,7 +31,7 @@ type Library interface {
 	SMLUEnabled(index int) (bool, error)
 	// CreatePartition makes an sMLU instance of spec on the card (and its
 	// profile when none of that shape exists). It fails with
-	// ErrInsufficientSpace when the card's free memory or cores cannot hold it.
+	// sdkerr.ErrInsufficient when the card's free memory or cores cannot hold it.
 	CreatePartition(index int, spec PartitionSpec) (Partition, error)
 	// DestroyPartition removes the instance with handle from the card, and
 	// its profile once no instance uses it.
