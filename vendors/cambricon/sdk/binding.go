@@ -23,18 +23,12 @@ type Binding struct {
 // Open loads libcndev.so from path (DefaultLibraryNames when empty) and binds
 // its calls; Init must still be called before any other.
 func Open(path string) (*Binding, error) {
-	names := DefaultLibraryNames()
-	if path != "" {
-		names = []string{path}
-	}
-	lib, err := dynlib.Open(names...)
+	b := &Binding{}
+	lib, err := dynlib.OpenBound(path, DefaultLibraryNames(), &b.c)
 	if err != nil {
 		return nil, fmt.Errorf("open cndev: %w", err)
 	}
-	b := &Binding{lib: lib}
-	if err := lib.Bind(&b.c); err != nil {
-		return nil, fmt.Errorf("open cndev: %w", err)
-	}
+	b.lib = lib
 	return b, nil
 }
 

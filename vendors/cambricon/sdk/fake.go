@@ -11,15 +11,9 @@ import (
 // APIVersionFakeState is the apiVersion of the fake driver's state file.
 const APIVersionFakeState = "state.fake.cambricon.hami.io/v1"
 
-// FakeOptions are where the fake keeps what a real driver keeps.
-type FakeOptions struct {
-	// StatePath keeps sMLU instances across restarts of the plugin, as the
-	// driver does; empty keeps them in memory only.
-	StatePath string
-	// DevRoot is where the fake makes the device files the driver would
-	// (DevRoot/dev/cambricon_dev0, ...); empty makes none.
-	DevRoot string
-}
+// FakeOptions are where the fake keeps the sMLU instances (StatePath) and
+// makes the device files the driver would (DevRoot/dev/cambricon_dev0, ...).
+type FakeOptions = fakesdk.Options
 
 // Fake is Library over a description instead of a driver. It enforces what
 // the driver enforces and fails with the same errors as the Binding.

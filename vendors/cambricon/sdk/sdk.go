@@ -6,20 +6,19 @@
 // instance of it) are created, listed and destroyed through it.
 package sdk
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/hami-project/hami/common/devlib"
+)
 
 // Library is what the device plugin needs from CNDev. Devices are named by
 // their index (0..DeviceCount-1). Every error wraps a *Error carrying the
 // CNDev return code, so errors.Is against the sentinels works on the real
 // library and on the fake alike.
 type Library interface {
-	Init() error
-	Shutdown() error
-	DeviceCount() (int, error)
-	Device(index int) (Device, error)
-	Memory(index int) (Memory, error)
-	// Utilization is the card's average core utilisation in percent.
-	Utilization(index int) (int, error)
+	// Core's Utilization is the card's average core utilisation.
+	devlib.Core[Device, Memory]
 	Healthy(index int) (bool, error)
 	// NUMANode is -1 where the platform has none.
 	NUMANode(index int) (int, error)
