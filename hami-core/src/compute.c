@@ -282,6 +282,10 @@ void hami_compute_before(struct hami_state *s, uint64_t key, CUstream stream, in
     if (dev < 0 || dev >= HAMI_MAX_DEVICES)
         return;
     struct hami_compute_dev *dv = &c->dev[dev];
+    CUcontext ctx = NULL;
+    if (s->cuda.cuCtxGetCurrent != NULL)
+        s->cuda.cuCtxGetCurrent(&ctx);
+    key = hami_key_in_context(key, ctx);
     uint64_t now = c->now();
     if (now >= atomic_load_explicit(&dv->next_check, memory_order_relaxed))
         slow_check(s, dev, now);

@@ -24,6 +24,7 @@ void hami_cost_init(struct hami_cost_table *t)
     for (int i = 0; i < HAMI_COST_SLOTS; i++) {
         atomic_init(&t->e[i].key, 0);
         atomic_init(&t->e[i].cost, 0);
+        atomic_init(&t->e[i].n, 0);
     }
     atomic_init(&t->fallback, HAMI_DEFAULT_COST_NS);
 }
@@ -34,6 +35,13 @@ uint64_t hami_launch_key(const void *fn, uint64_t blocks)
     x ^= x >> 31;
     x *= 0xbf58476d1ce4e5b9ULL;
     x ^= x >> 29;
+    return x ? x : 1;
+}
+
+uint64_t hami_key_in_context(uint64_t key, const void *ctx)
+{
+    uint64_t x = key ^ ((uint64_t)(uintptr_t)ctx * 0xd6e8feb86659fd93ULL);
+    x ^= x >> 32;
     return x ? x : 1;
 }
 
@@ -56,20 +64,23 @@ uint64_t hami_cost_get(const struct hami_cost_table *t, uint64_t key, int *known
 }
 
 /*
- * An exponentially weighted mean of the samples (weight 1/16), so a key whose
- * durations vary is charged their mean: the sampled launches are a random
- * subset, so the mean of the samples is the mean of the launches. A sample
- * above HAMI_COST_CLIP times the estimate is clipped there: one stretched by
- * another context's time slice moves the estimate a little, not by its size,
- * while a lasting increase is still followed (by up to ~1.2x per sample).
+ * The mean of the samples: a plain running mean over the first
+ * HAMI_COST_WINDOW samples, then exponentially weighted (1/HAMI_COST_WINDOW),
+ * so a key whose durations vary is charged what it costs on average (the
+ * sampled launches are a random subset) from its first samples on. Once
+ * settled, a sample above HAMI_COST_CLIP times the estimate is clipped there:
+ * one stretched by another context's time slice moves the estimate a little,
+ * while a lasting change is followed within some tens of samples. Keys are per
+ * context (hami_key_in_context), so a new context learns from its own samples.
  */
-static uint64_t next_estimate(uint64_t est, uint64_t sample)
+static uint64_t next_estimate(uint64_t est, uint64_t sample, uint64_t n)
 {
-    if (sample > HAMI_COST_CLIP * est)
+    uint64_t w = n < HAMI_COST_WINDOW ? n + 1 : HAMI_COST_WINDOW;
+    if (n >= HAMI_COST_SETTLED && sample > HAMI_COST_CLIP * est)
         sample = HAMI_COST_CLIP * est;
     if (sample >= est)
-        return est + (sample - est + 15) / 16;
-    return est - (est - sample) / 16;
+        return est + (sample - est + w - 1) / w;
+    return est - (est - sample) / w;
 }
 
 void hami_cost_update(struct hami_cost_table *t, uint64_t key, uint64_t sample_ns)
@@ -83,11 +94,14 @@ void hami_cost_update(struct hami_cost_table *t, uint64_t key, uint64_t sample_n
         uint64_t k = atomic_load_explicit(&t->e[i].key, memory_order_relaxed);
         if (k == key) {
             uint64_t est = atomic_load_explicit(&t->e[i].cost, memory_order_relaxed);
-            atomic_store_explicit(&t->e[i].cost, next_estimate(est, sample_ns), memory_order_relaxed);
+            uint64_t n = atomic_load_explicit(&t->e[i].n, memory_order_relaxed);
+            atomic_store_explicit(&t->e[i].cost, next_estimate(est, sample_ns, n), memory_order_relaxed);
+            atomic_store_explicit(&t->e[i].n, n + 1, memory_order_relaxed);
             return;
         }
         if (k == 0) {
             atomic_store_explicit(&t->e[i].cost, sample_ns, memory_order_relaxed);
+            atomic_store_explicit(&t->e[i].n, 1, memory_order_relaxed);
             atomic_store_explicit(&t->e[i].key, key, memory_order_release);
             return;
         }

@@ -28,7 +28,9 @@
 #define HAMI_COST_SLOTS 4096
 #define HAMI_DEFAULT_COST_NS 20000ULL /* before anything was measured */
 #define HAMI_AHEAD_NS 10000000ULL     /* work that may be queued beyond the share: 10 ms */
-#define HAMI_COST_CLIP 4              /* a sample counts for at most 4x the current estimate */
+#define HAMI_COST_CLIP 4              /* a settled estimate takes a sample as at most 4x itself */
+#define HAMI_COST_WINDOW 32           /* samples the estimate averages over */
+#define HAMI_COST_SETTLED 8           /* samples before clipping starts */
 
 /* Returns how long (ns) the caller must wait before launching work of `cost_ns`. */
 uint64_t hami_gcra_charge(_Atomic uint64_t *tat, uint64_t now, uint64_t cost_ns, int pct, uint64_t ahead_ns);
@@ -36,6 +38,7 @@ uint64_t hami_gcra_charge(_Atomic uint64_t *tat, uint64_t now, uint64_t cost_ns,
 struct hami_cost_entry {
     _Atomic uint64_t key;  /* 0 = empty */
     _Atomic uint64_t cost; /* ns */
+    _Atomic uint64_t n;    /* samples so far (written under the caller's lock) */
 };
 
 /* Reads are lock-free; updates must be serialised by the caller. */
@@ -49,6 +52,8 @@ void hami_cost_init(struct hami_cost_table *t);
 uint64_t hami_cost_get(const struct hami_cost_table *t, uint64_t key, int *known);
 void hami_cost_update(struct hami_cost_table *t, uint64_t key, uint64_t sample_ns);
 uint64_t hami_launch_key(const void *fn, uint64_t blocks);
+/* The launch key as learnt in context `ctx`: the same kernel may cost differently elsewhere. */
+uint64_t hami_key_in_context(uint64_t key, const void *ctx);
 
 /* Percent of the device other tenants used: NVML's utilisation minus this container's own
  * device time over the same interval (never negative). */

@@ -223,10 +223,10 @@ static void fork_while_busy(void)
     pthread_create(&th, NULL, hammer, NULL);
     usleep(20000);
     int ok = 0;
-    for (int i = 0; i < 100; i++) {
+    for (int i = 0; i < 50; i++) {
         pid_t c = fork();
         if (c == 0) {
-            alarm(5);
+            alarm(20); /* a deadlocked child dies here; a loaded sanitizer build needs the margin */
             use_device(0);
             CUdeviceptr p;
             int good = cuMemAlloc_v2(&p, 1 * MB) == CUDA_SUCCESS && cuMemFree_v2(p) == CUDA_SUCCESS &&
@@ -239,7 +239,7 @@ static void fork_while_busy(void)
     }
     hammering = 0;
     pthread_join(th, NULL);
-    CHECK(ok == 100, "%d of 100 children used CUDA and exited", ok);
+    CHECK(ok == 50, "%d of 50 children used CUDA and exited", ok);
 }
 
 int main(void)

@@ -273,11 +273,11 @@ static void estimator_unbiased(void)
     hami_cost_update(c, key, 50000000); /* one sample stretched by a neighbour's time slice */
     uint64_t est = hami_cost_get(c, key, &known);
     CHECK(est <= 1400000, "one outlier moves the estimate a little: %llu", (unsigned long long)est);
-    for (int i = 0; i < 60; i++)
+    for (int i = 0; i < 120; i++)
         hami_cost_update(c, key, 4000000);
     est = hami_cost_get(c, key, &known);
     CHECK(est >= 3800000, "follows a lasting increase: %llu", (unsigned long long)est);
-    for (int i = 0; i < 60; i++)
+    for (int i = 0; i < 120; i++)
         hami_cost_update(c, key, 500000);
     est = hami_cost_get(c, key, &known);
     CHECK(est <= 600000, "follows a lasting decrease: %llu", (unsigned long long)est);
