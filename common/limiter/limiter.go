@@ -1,7 +1,9 @@
-// Package limiter owns the host copy of libvgpu.so: installing a version
-// beside the older ones and repointing the "current" link atomically, and
-// resolving "current" to the versioned path that Allocate mounts, so that an
-// upgrade never changes the file under a running container.
+// Package limiter owns the host copy of an in-container limiter library (an
+// LD_PRELOAD library such as hami-core's libvgpu.so, or a soft-split
+// library of another vendor): installing a version beside the older ones and
+// repointing the "current" link atomically, and resolving "current" to the
+// versioned paths that Allocate mounts, so that an upgrade never changes
+// the file under a running container.
 package limiter
 
 import (
@@ -10,33 +12,43 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/hami-project/hami/common/atomicfile"
 )
 
 // File names inside the install directory.
 const (
 	CurrentLink = "current"
-	LibraryName = "libvgpu.so"
 	PreloadName = "ld.so.preload"
-	// ContainerLibrary is where the library is mounted in containers and
-	// what ld.so.preload names.
-	ContainerLibrary = "/usr/local/vgpu/libvgpu.so"
 )
 
-// ErrNotInstalled means install-limiter has not run on this node.
-var ErrNotInstalled = errors.New("libvgpu.so is not installed (run hami-nvidia-plugin install-limiter)")
+// ErrNotInstalled means the library has not been installed on this node.
+var ErrNotInstalled = errors.New("limiter library is not installed (run the plugin's install-limiter step)")
+
+// Library says which library is installed and where containers see it.
+type Library struct {
+	// Name is the file name, e.g. libvgpu.so.
+	Name string
+	// ContainerDir is the directory it is mounted into in containers; the
+	// preload file names ContainerDir/Name.
+	ContainerDir string
+}
+
+// ContainerPath is where containers see the library.
+func (l Library) ContainerPath() string { return filepath.Join(l.ContainerDir, l.Name) }
 
 // Installed is one installed version.
 type Installed struct {
 	Version string
-	Library string // host path of libvgpu.so
-	Preload string // host path of the ld.so.preload file
+	Library string // host path of the library
+	Preload string // host path of the ld.so.preload file naming it
 }
 
 // Current resolves the version new containers get.
-func Current(dir string) (Installed, error) {
+func (l Library) Current(dir string) (Installed, error) {
 	target, err := os.Readlink(filepath.Join(dir, CurrentLink))
 	if errors.Is(err, os.ErrNotExist) {
-		return Installed{}, fmt.Errorf("%s: %w", dir, ErrNotInstalled)
+		return Installed{}, fmt.Errorf("%s in %s: %w", l.Name, dir, ErrNotInstalled)
 	}
 	if err != nil {
 		return Installed{}, fmt.Errorf("read %s: %w", filepath.Join(dir, CurrentLink), err)
@@ -44,34 +56,34 @@ func Current(dir string) (Installed, error) {
 	if !filepath.IsAbs(target) {
 		target = filepath.Join(dir, target)
 	}
-	in := Installed{Version: filepath.Base(target), Library: filepath.Join(target, LibraryName), Preload: filepath.Join(target, PreloadName)}
+	in := l.at(target)
 	if _, err := os.Stat(in.Library); err != nil {
 		return Installed{}, fmt.Errorf("limiter version %s: %w", in.Version, err)
 	}
 	return in, nil
 }
 
+func (l Library) at(vdir string) Installed {
+	return Installed{Version: filepath.Base(vdir), Library: filepath.Join(vdir, l.Name), Preload: filepath.Join(vdir, PreloadName)}
+}
+
 // Install copies the library at from into <dir>/<version>/ (with its
 // ld.so.preload file) and then points <dir>/current at it. Each step is
-// atomic (temp + rename), so a reader sees either the old or the new version.
-// Installing a version that exists replaces its files the same way.
-func Install(from, dir, version string) (Installed, error) {
+// atomic, so a reader sees either the old or the new version. Installing a
+// version that exists replaces its files the same way.
+func (l Library) Install(from, dir, version string) (Installed, error) {
 	if version == "" || strings.ContainsAny(version, "/\\") || version == CurrentLink || strings.HasPrefix(version, ".") {
-		return Installed{}, fmt.Errorf("install limiter: bad version %q", version)
+		return Installed{}, fmt.Errorf("install %s: bad version %q: use a release such as 1.2.0", l.Name, version)
 	}
-	vdir := filepath.Join(dir, version)
-	if err := os.MkdirAll(vdir, 0o755); err != nil {
-		return Installed{}, fmt.Errorf("install limiter: %w", err)
+	in := l.at(filepath.Join(dir, version))
+	if err := atomicfile.Copy(from, in.Library, 0o755); err != nil {
+		return Installed{}, fmt.Errorf("install %s: %w", l.Name, err)
 	}
-	in := Installed{Version: version, Library: filepath.Join(vdir, LibraryName), Preload: filepath.Join(vdir, PreloadName)}
-	if err := copyAtomic(from, in.Library, 0o755); err != nil {
-		return Installed{}, fmt.Errorf("install limiter: %w", err)
-	}
-	if err := writeAtomic(in.Preload, []byte(ContainerLibrary+"\n"), 0o644); err != nil {
-		return Installed{}, fmt.Errorf("install limiter: %w", err)
+	if err := atomicfile.Write(in.Preload, []byte(l.ContainerPath()+"\n"), 0o644); err != nil {
+		return Installed{}, fmt.Errorf("install %s: %w", l.Name, err)
 	}
 	if err := relink(dir, version); err != nil {
-		return Installed{}, fmt.Errorf("install limiter: %w", err)
+		return Installed{}, fmt.Errorf("install %s: %w", l.Name, err)
 	}
 	return in, nil
 }
@@ -84,30 +96,6 @@ func relink(dir, version string) error {
 	}
 	if err := os.Rename(tmp, filepath.Join(dir, CurrentLink)); err != nil {
 		return fmt.Errorf("repoint %s: %w", CurrentLink, err)
-	}
-	return nil
-}
-
-func copyAtomic(from, to string, mode os.FileMode) error {
-	data, err := os.ReadFile(from)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", from, err)
-	}
-	return writeAtomic(to, data, mode)
-}
-
-func writeAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, mode); err != nil {
-		return fmt.Errorf("write %s: %w", tmp, err)
-	}
-	f, err := os.Open(tmp)
-	if err == nil {
-		_ = f.Sync()
-		_ = f.Close()
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("rename into %s: %w", path, err)
 	}
 	return nil
 }

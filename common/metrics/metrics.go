@@ -4,7 +4,11 @@
 package metrics
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -31,3 +35,21 @@ func Handler(reg *prometheus.Registry) http.Handler {
 
 // LatencyBuckets suit in-process decisions measured in seconds: 50 µs to 1 s.
 var LatencyBuckets = prometheus.ExponentialBuckets(50e-6, 2, 15)
+
+// Serve serves the registry on /metrics at listen until ctx ends, then
+// shuts the server down gracefully.
+func Serve(ctx context.Context, listen string, reg *prometheus.Registry) error {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", Handler(reg))
+	srv := &http.Server{Addr: listen, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdown)
+	}()
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve metrics on %s: %w", listen, err)
+	}
+	return nil
+}

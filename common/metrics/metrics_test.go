@@ -1,6 +1,7 @@
 package metrics_test
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -22,4 +23,14 @@ func TestHandlerServesRegisteredMetrics(t *testing.T) {
 	require.Equal(t, 200, rec.Code)
 	require.Contains(t, rec.Body.String(), "hami_decisions_total 1")
 	require.Contains(t, rec.Body.String(), "go_goroutines")
+}
+
+func TestServeStopsWithTheContext(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- metrics.Serve(ctx, "127.0.0.1:0", metrics.NewRegistry()) }()
+	cancel()
+	require.NoError(t, <-done)
+	require.Error(t, metrics.Serve(context.Background(), "127.0.0.1:-1", metrics.NewRegistry()))
 }
