@@ -73,16 +73,18 @@ func (t Table[C]) Check(c C, call string, args ...any) error {
 // Err is the *Error call(args...) returning c; a fake uses it so that its
 // errors read like the binding's.
 func (t Table[C]) Err(c C, call string, args ...any) error {
-	e := t.entry(c)
-	return &Error[C]{Call: Call(call, args...), Code: c, Name: e.Name, Sentinel: e.Sentinel, codeFirst: t.CodeFirst}
+	return t.At(c, Call(call, args...))
 }
 
-// Call writes a call as "name(arg, arg)". Without arguments it is the bare
-// name, as a call that takes no device reads in a message.
+// At is the *Error of c for a call already written out (a library whose
+// messages name calls without parentheses, or with units on arguments).
+func (t Table[C]) At(c C, call string) error {
+	e := t.entry(c)
+	return &Error[C]{Call: call, Code: c, Name: e.Name, Sentinel: e.Sentinel, codeFirst: t.CodeFirst}
+}
+
+// Call writes a call as "name(arg, arg)", "name()" without arguments.
 func Call(name string, args ...any) string {
-	if len(args) == 0 {
-		return name
-	}
 	parts := make([]string, len(args))
 	for i, a := range args {
 		parts[i] = fmt.Sprint(a)

@@ -41,7 +41,7 @@ func TestCheck(t *testing.T) {
 	}{
 		"success":          {code: 0},
 		"known":            {code: 2, args: []any{1, "a"}, want: "f(1, a): X_BAD (2): invalid argument", sentinel: errBad},
-		"no sentinel":      {code: 3, want: "f: X_OTHER (3): library failure", sentinel: errFailure},
+		"no sentinel":      {code: 3, want: "f(): X_OTHER (3): library failure", sentinel: errFailure},
 		"unknown":          {code: 9, args: []any{0}, want: "f(0): X_CODE_9 (9): library failure", sentinel: errFailure},
 		"code before name": {code: 2, codeFirst: true, args: []any{0}, want: "f(0): 2 X_BAD: invalid argument", sentinel: errBad},
 	}
@@ -71,7 +71,7 @@ func TestNames(t *testing.T) {
 	tb.Unknown = nil
 	require.Equal(t, "CODE_7", tb.Name(7))
 	tb.Fallback = nil
-	err := tb.Err(7, "g")
+	err := tb.At(7, "g")
 	require.EqualError(t, err, "g: CODE_7 (7)")
 	require.NoError(t, errors.Unwrap(err))
 }

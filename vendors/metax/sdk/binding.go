@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // DefaultLibraries are the names Open tries when given no path: the
@@ -25,18 +26,12 @@ var _ Library = (*Binding)(nil)
 // Open loads the library at path, or the first of DefaultLibraries when
 // path is empty, and binds every call. Init is still to be called.
 func Open(path string) (*Binding, error) {
-	names := DefaultLibraries()
-	if path != "" {
-		names = []string{path}
-	}
-	lib, err := dynlib.Open(names...)
+	b := &Binding{}
+	lib, err := dynlib.OpenBound(path, DefaultLibraries(), &b.fn)
 	if err != nil {
 		return nil, fmt.Errorf("open mxsml: %w", err)
 	}
-	b := &Binding{lib: lib}
-	if err := lib.Bind(&b.fn); err != nil {
-		return nil, errors.Join(fmt.Errorf("bind mxsml: %w", err), lib.Close())
-	}
+	b.lib = lib
 	return b, nil
 }
 
@@ -116,7 +111,7 @@ func healthOf(err error) (bool, error) {
 	switch {
 	case err == nil:
 		return true, nil
-	case errors.Is(err, ErrDeviceLost):
+	case errors.Is(err, sdkerr.ErrDeviceLost):
 		return false, nil
 	default:
 		return false, err

@@ -3,7 +3,7 @@ package sdk
 import "math"
 
 // CreateSgpu asks the driver for an sGPU; it refuses one that does not
-// fit (ErrInsufficient) or a 17th (ErrSgpuLimit).
+// fit (sdkerr.ErrInsufficient) or a 17th (ErrSgpuLimit).
 func (b *Binding) CreateSgpu(index int, memoryMiB uint64, computePercent int) (Partition, error) {
 	const call = "mxSmlCreateSgpu"
 	dev, err := deviceArg(index, call)

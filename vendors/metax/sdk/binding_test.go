@@ -8,6 +8,7 @@ import (
 
 	"github.com/hami-project/hami/common/clib/clibtest"
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // mockControl is the mock's test-only entry points.
@@ -136,19 +137,19 @@ func TestBindingMapsReturnCodes(t *testing.T) {
 		contains string
 	}{
 		"uninitialised": {noInit: true, call: func(b *Binding) error { _, err := b.DeviceCount(); return err },
-			want: ErrUninitialized, code: Uninitialized, contains: "mxSmlGetDeviceCount(): MXSML_Uninitialized (8)"},
+			want: sdkerr.ErrUninitialized, code: Uninitialized, contains: "mxSmlGetDeviceCount(): MXSML_Uninitialized (8)"},
 		"init fails": {spec: "init=1", noInit: true, call: func(b *Binding) error { return b.Init() },
-			want: ErrFailure, code: Failure, contains: "mxSmlInit()"},
+			want: sdkerr.ErrFailure, code: Failure, contains: "mxSmlInit()"},
 		"no such device": {call: func(b *Binding) error { _, err := b.Device(5); return err },
-			want: ErrNoDevice, code: NoDevice, contains: "mxSmlGetDeviceInfo(5): MXSML_NoDevice (2)"},
+			want: sdkerr.ErrNoDevice, code: NoDevice, contains: "mxSmlGetDeviceInfo(5): MXSML_NoDevice (2)"},
 		"negative index": {call: func(b *Binding) error { _, err := b.Memory(-1); return err },
-			want: ErrInvalidArgument, code: InvalidInput, contains: "mxSmlGetMemoryInfo(-1)"},
+			want: sdkerr.ErrInvalidArgument, code: InvalidInput, contains: "mxSmlGetMemoryInfo(-1)"},
 		"lost device": {spec: "lost=1", call: func(b *Binding) error { _, err := b.Memory(1); return err },
-			want: ErrDeviceLost, code: DeviceLost, contains: "mxSmlGetMemoryInfo(1): MXSML_DeviceLost (11)"},
+			want: sdkerr.ErrDeviceLost, code: DeviceLost, contains: "mxSmlGetMemoryInfo(1): MXSML_DeviceLost (11)"},
 		"sGPU mode off": {spec: "sgpu_off=0", call: func(b *Binding) error { _, err := b.CreateSgpu(0, 1024, 10); return err },
-			want: ErrNotSupported, code: OperationNotSupported, contains: "mxSmlCreateSgpu(0, 1024, 10)"},
+			want: sdkerr.ErrNotSupported, code: OperationNotSupported, contains: "mxSmlCreateSgpu(0, 1024, 10)"},
 		"unknown sGPU": {call: func(b *Binding) error { return b.RemoveSgpu(0, 42) },
-			want: ErrNotFound, code: NotFound, contains: "mxSmlRemoveSgpu(0, 42)"},
+			want: sdkerr.ErrNotFound, code: NotFound, contains: "mxSmlRemoveSgpu(0, 42)"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -177,7 +178,7 @@ func TestBindingHealthOfALostDevice(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, healthy)
 	_, err = b.Health(7)
-	require.ErrorIs(t, err, ErrNoDevice)
+	require.ErrorIs(t, err, sdkerr.ErrNoDevice)
 }
 
 func TestBindingSgpusThroughTheABI(t *testing.T) {

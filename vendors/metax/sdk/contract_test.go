@@ -3,6 +3,7 @@ package sdk
 import (
 	"testing"
 
+	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/stretchr/testify/require"
 )
 
@@ -21,21 +22,21 @@ func exerciseSgpus(t *testing.T, lib Library, memoryMiB uint64) {
 	require.Empty(t, list())
 
 	_, err := lib.CreateSgpu(dev, 1000, 10)
-	require.ErrorIs(t, err, ErrInvalidArgument, "memory not in 128 MiB steps")
+	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument, "memory not in 128 MiB steps")
 	_, err = lib.CreateSgpu(dev, 1024, 0)
-	require.ErrorIs(t, err, ErrInvalidArgument, "no compute")
+	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument, "no compute")
 	_, err = lib.CreateSgpu(dev, 1024, -5)
-	require.ErrorIs(t, err, ErrInvalidArgument, "negative compute")
+	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument, "negative compute")
 	_, err = lib.CreateSgpu(dev, memoryMiB+SgpuMemoryStepMiB, 10)
-	require.ErrorIs(t, err, ErrInsufficient, "more memory than the device has")
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient, "more memory than the device has")
 
 	big, err := lib.CreateSgpu(dev, memoryMiB/2, 50)
 	require.NoError(t, err)
 	require.Equal(t, Partition{ID: big.ID, Device: dev, MemoryMiB: memoryMiB / 2, ComputePercent: 50}, big)
 	_, err = lib.CreateSgpu(dev, memoryMiB/2+SgpuMemoryStepMiB, 10)
-	require.ErrorIs(t, err, ErrInsufficient, "memory left is half")
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient, "memory left is half")
 	_, err = lib.CreateSgpu(dev, SgpuMemoryStepMiB, 51)
-	require.ErrorIs(t, err, ErrInsufficient, "compute left is 50%")
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient, "compute left is 50%")
 
 	var small []Partition
 	for range MaxSgpusPerDevice - 1 {
@@ -52,12 +53,12 @@ func exerciseSgpus(t *testing.T, lib Library, memoryMiB uint64) {
 	require.Empty(t, others, "sGPUs belong to their device")
 
 	require.NoError(t, lib.SetSgpuComputeQuota(dev, big.ID, 70))
-	require.ErrorIs(t, lib.SetSgpuComputeQuota(dev, big.ID, 71), ErrInsufficient, "15 small sGPUs hold 30%")
-	require.ErrorIs(t, lib.SetSgpuComputeQuota(dev, big.ID, 101), ErrInvalidArgument)
-	require.ErrorIs(t, lib.SetSgpuComputeQuota(dev, 999, 10), ErrNotFound)
+	require.ErrorIs(t, lib.SetSgpuComputeQuota(dev, big.ID, 71), sdkerr.ErrInsufficient, "15 small sGPUs hold 30%")
+	require.ErrorIs(t, lib.SetSgpuComputeQuota(dev, big.ID, 101), sdkerr.ErrInvalidArgument)
+	require.ErrorIs(t, lib.SetSgpuComputeQuota(dev, 999, 10), sdkerr.ErrNotFound)
 
 	require.NoError(t, lib.RemoveSgpu(dev, small[3].ID))
-	require.ErrorIs(t, lib.RemoveSgpu(dev, small[3].ID), ErrNotFound, "removed twice")
+	require.ErrorIs(t, lib.RemoveSgpu(dev, small[3].ID), sdkerr.ErrNotFound, "removed twice")
 	again, err := lib.CreateSgpu(dev, SgpuMemoryStepMiB, 1)
 	require.NoError(t, err, "a removed sGPU frees its slot")
 	require.NotEqual(t, small[3].ID, again.ID, "ids are not reused")

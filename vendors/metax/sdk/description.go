@@ -2,30 +2,23 @@ package sdk
 
 import (
 	"fmt"
-	"slices"
 
-	"github.com/hami-project/hami/common/codec"
 	"github.com/hami-project/hami/common/fakesdk"
 )
 
 // APIVersionDescription is the apiVersion of a fake description file.
 const APIVersionDescription = "fake.metax.hami.io/v1"
 
+// maxFakeDevices bounds a description: more than any server holds is a
+// typo.
+const maxFakeDevices = 64
+
 // Description says which fake system to build. As a file it is user input,
 // decoded strictly.
 type Description struct {
-	APIVersion string `json:"apiVersion"`
-	Kind       string `json:"kind"`
-	// Model is one of ModelNames().
-	Model string `json:"model"`
-	// Devices is how many devices the node has; 0 means the model's usual
-	// server size.
-	Devices int `json:"devices,omitempty"`
-	// Seed makes the device UUIDs; use the node name so they differ per
-	// node and stay the same across restarts.
-	Seed string `json:"seed,omitempty"`
-	// Unhealthy lists the indexes of devices that start lost.
-	Unhealthy []int `json:"unhealthy,omitempty"`
+	// System's Model is one of ModelNames(); its Unhealthy devices start
+	// lost.
+	fakesdk.System
 	// SgpuDisabled lists the indexes of devices not in sGPU mode.
 	SgpuDisabled []int `json:"sgpuDisabled,omitempty"`
 	// SchedClass is every device's scheduling class; empty is best-effort.
@@ -39,7 +32,7 @@ var _ fakesdk.Description = (*Description)(nil)
 
 // ForModel is the description of a whole server of model.
 func ForModel(model, seed string) Description {
-	return Description{APIVersion: APIVersionDescription, Kind: fakesdk.KindSystem, Model: model, Seed: seed}
+	return Description{System: fakesdk.NewSystem(APIVersionDescription, model, seed)}
 }
 
 // LoadDescription reads and checks a description file.
@@ -51,55 +44,35 @@ func LoadDescription(path string) (Description, error) {
 	return d, nil
 }
 
-// Header is the file's apiVersion and kind.
-func (d *Description) Header() codec.Header {
-	return codec.Header{APIVersion: d.APIVersion, Kind: d.Kind}
-}
-
 // DeviceCount is Devices, or the model's server size when unset.
 func (d *Description) DeviceCount() int {
-	if d.Devices > 0 {
-		return d.Devices
-	}
 	m, _ := LookupModel(d.Model)
-	return m.ServerSize
+	return d.System.DeviceCount(m.ServerSize)
 }
 
 // Validate names the field that is wrong and how to fix it.
 func (d *Description) Validate() error {
-	if _, ok := LookupModel(d.Model); !ok {
-		return fmt.Errorf("model %q: must be one of %v", d.Model, ModelNames())
+	if _, err := LookupModel(d.Model); err != nil {
+		return err
 	}
-	if d.Devices < 0 || d.Devices > 64 {
-		return fmt.Errorf("devices %d: must be 0 (the model's server size) to 64", d.Devices)
+	if err := d.CheckDevices(maxFakeDevices); err != nil {
+		return err
 	}
 	if d.SchedClass != "" && !d.SchedClass.Valid() {
 		return fmt.Errorf("schedClass %q: must be one of %v", d.SchedClass, schedClasses())
 	}
 	for i, c := range d.DeviceSchedClasses {
-		if err := checkIndexes("deviceSchedClasses", []int{i}, d.DeviceCount()); err != nil {
+		if err := fakesdk.CheckIndexes("deviceSchedClasses", []int{i}, d.DeviceCount()); err != nil {
 			return err
 		}
 		if !c.Valid() {
 			return fmt.Errorf("deviceSchedClasses: device %d: %q must be one of %v", i, c, schedClasses())
 		}
 	}
-	if err := checkIndexes("unhealthy", d.Unhealthy, d.DeviceCount()); err != nil {
+	if err := fakesdk.CheckIndexes("unhealthy", d.Unhealthy, d.DeviceCount()); err != nil {
 		return err
 	}
-	return checkIndexes("sgpuDisabled", d.SgpuDisabled, d.DeviceCount())
-}
-
-func checkIndexes(field string, indexes []int, n int) error {
-	for _, i := range indexes {
-		if i < 0 || i >= n {
-			return fmt.Errorf("%s: index %d: must be a device index, 0 to %d", field, i, n-1)
-		}
-	}
-	if len(slices.Compact(slices.Sorted(slices.Values(indexes)))) != len(indexes) {
-		return fmt.Errorf("%s %v: list each index once", field, indexes)
-	}
-	return nil
+	return fakesdk.CheckIndexes("sgpuDisabled", d.SgpuDisabled, d.DeviceCount())
 }
 
 // schedClass is device index's class, with its default.

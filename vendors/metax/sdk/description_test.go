@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hami-project/hami/common/fakesdk"
 	"github.com/stretchr/testify/require"
 )
 
@@ -16,14 +17,14 @@ func TestDescriptionValidate(t *testing.T) {
 	}{
 		"whole server":         {change: func(*Description) {}},
 		"fewer devices":        {change: func(d *Description) { d.Devices = 2; d.Unhealthy = []int{1} }},
-		"unknown model":        {change: func(d *Description) { d.Model = "C501" }, wantErr: `model "C501": must be one of [C500 C500-32G]`},
-		"negative devices":     {change: func(d *Description) { d.Devices = -1 }, wantErr: "devices -1: must be 0"},
-		"unhealthy too high":   {change: func(d *Description) { d.Devices = 2; d.Unhealthy = []int{2} }, wantErr: "unhealthy: index 2: must be a device index, 0 to 1"},
-		"sgpuDisabled twice":   {change: func(d *Description) { d.SgpuDisabled = []int{1, 1} }, wantErr: "sgpuDisabled [1 1]: list each index once"},
+		"unknown model":        {change: func(d *Description) { d.Model = "C501" }, wantErr: `model "C501": must be one of C500, C500-32G`},
+		"negative devices":     {change: func(d *Description) { d.Devices = -1 }, wantErr: "devices -1: must be 1..64"},
+		"unhealthy too high":   {change: func(d *Description) { d.Devices = 2; d.Unhealthy = []int{2} }, wantErr: "unhealthy[0] = 2: must be a device index 0..1"},
+		"sgpuDisabled twice":   {change: func(d *Description) { d.SgpuDisabled = []int{1, 1} }, wantErr: "sgpuDisabled[1] = 1: listed twice"},
 		"unknown sched class":  {change: func(d *Description) { d.SchedClass = "gold" }, wantErr: `schedClass "gold": must be one of [best-effort fixed-share burst-share]`},
 		"known sched class":    {change: func(d *Description) { d.SchedClass = SchedFixedShare }},
 		"device sched class":   {change: func(d *Description) { d.DeviceSchedClasses = map[int]SchedClass{7: SchedBurstShare} }},
-		"device out of range":  {change: func(d *Description) { d.DeviceSchedClasses = map[int]SchedClass{8: SchedBurstShare} }, wantErr: "deviceSchedClasses: index 8"},
+		"device out of range":  {change: func(d *Description) { d.DeviceSchedClasses = map[int]SchedClass{8: SchedBurstShare} }, wantErr: "deviceSchedClasses[0] = 8"},
 		"device class unknown": {change: func(d *Description) { d.DeviceSchedClasses = map[int]SchedClass{0: "x"} }, wantErr: `deviceSchedClasses: device 0: "x" must be one of`},
 	}
 	for name, tc := range cases {
@@ -50,8 +51,8 @@ func TestLoadDescription(t *testing.T) {
 	}{
 		"yaml": {
 			body: "apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: C500-32G\ndevices: 4\nseed: node-a\nunhealthy: [3]\nschedClass: fixed-share\ndeviceSchedClasses:\n  2: burst-share\n",
-			want: Description{APIVersion: APIVersionDescription, Kind: "FakeSystem", Model: ModelC500With32G,
-				Devices: 4, Seed: "node-a", Unhealthy: []int{3}, SchedClass: SchedFixedShare,
+			want: Description{System: fakesdk.System{APIVersion: APIVersionDescription, Kind: "FakeSystem", Model: ModelC500With32G,
+				Devices: 4, Seed: "node-a", Unhealthy: []int{3}}, SchedClass: SchedFixedShare,
 				DeviceSchedClasses: map[int]SchedClass{2: SchedBurstShare}},
 		},
 		"unknown field":   {body: "apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: C500\ngpus: 2\n", wantErr: "gpus"},

@@ -6,20 +6,16 @@ import (
 	"sync"
 
 	"github.com/hami-project/hami/common/fakesdk"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // APIVersionState is the apiVersion of the fake driver's state file.
 const APIVersionState = "state.metax.hami.io/v1"
 
-// FakeOptions configure a Fake beyond its description.
-type FakeOptions struct {
-	// StatePath keeps the sGPUs in a file, so they survive a plugin
-	// restart as the real driver's do; empty keeps them in memory.
-	StatePath string
-	// DevRoot is where the fake makes the driver's device files; empty
-	// makes none.
-	DevRoot string
-}
+// FakeOptions keep the sGPUs in a file (StatePath), so they survive a
+// plugin restart as the real driver's do, and make the driver's device
+// files under DevRoot.
+type FakeOptions = fakesdk.Options
 
 // Fake is a Library over a described system. It enforces what the driver
 // enforces and fails with the errors the binding returns.
@@ -29,10 +25,11 @@ type Fake struct {
 	count int
 	state *fakesdk.State[fakeState]
 
-	// mu guards initialised and lost.
-	mu          sync.Mutex
-	initialised bool
-	lost        map[int]bool
+	session fakesdk.Session
+
+	// mu guards lost.
+	mu   sync.Mutex
+	lost map[int]bool
 }
 
 var _ Library = (*Fake)(nil)
@@ -91,7 +88,7 @@ func (f *Fake) makeDeviceFiles(root string) error {
 // the next Health call sees the change.
 func (f *Fake) SetHealthy(index int, healthy bool) error {
 	if index < 0 || index >= f.count {
-		return fmt.Errorf("set health of device %d: %w", index, ErrNoDevice)
+		return fmt.Errorf("set health of device %d: %w", index, sdkerr.ErrNoDevice)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -101,17 +98,13 @@ func (f *Fake) SetHealthy(index int, healthy bool) error {
 
 // Init initialises the fake library.
 func (f *Fake) Init() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.initialised = true
+	f.session.Open()
 	return nil
 }
 
 // Shutdown ends the session; sGPUs stay, as they do in the driver.
 func (f *Fake) Shutdown() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.initialised = false
+	f.session.Close()
 	return nil
 }
 
@@ -214,9 +207,7 @@ func (f *Fake) SchedClass(index int) (SchedClass, error) {
 
 // ready fails as the library does before Init.
 func (f *Fake) ready(call string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.initialised {
+	if !f.session.IsOpen() {
 		return fail(Uninitialized, call)
 	}
 	return nil
@@ -228,16 +219,8 @@ func (f *Fake) readyDevice(index int, call string, args ...any) error {
 	if len(args) == 0 {
 		args = []any{index}
 	}
-	f.mu.Lock()
-	initialised := f.initialised
-	f.mu.Unlock()
-	switch {
-	case !initialised:
-		return fail(Uninitialized, call, args...)
-	case index < 0:
+	if index < 0 && f.session.IsOpen() {
 		return fail(InvalidInput, call, args...)
-	case index >= f.count:
-		return fail(NoDevice, call, args...)
 	}
-	return nil
+	return fail(fakesdk.Refuse(&f.session, index, f.count, Success, Uninitialized, NoDevice), call, args...)
 }

@@ -1,11 +1,13 @@
 package sdk
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/hami-project/hami/common/fakesdk"
+	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/stretchr/testify/require"
 )
 
@@ -109,16 +111,16 @@ func TestFakeHealthChangesAtRunTime(t *testing.T) {
 	require.False(t, healthy(2))
 	require.True(t, healthy(0))
 	_, err := f.CreateSgpu(2, 1024, 10)
-	require.ErrorIs(t, err, ErrDeviceLost)
+	require.ErrorIs(t, err, sdkerr.ErrDeviceLost)
 
 	require.NoError(t, f.SetHealthy(2, true))
 	require.NoError(t, f.SetHealthy(0, false))
 	require.True(t, healthy(2))
 	require.False(t, healthy(0))
 	_, err = f.Memory(0)
-	require.ErrorIs(t, err, ErrDeviceLost)
+	require.ErrorIs(t, err, sdkerr.ErrDeviceLost)
 	require.ErrorContains(t, err, "mxSmlGetMemoryInfo(0): MXSML_DeviceLost (11)")
-	require.ErrorIs(t, f.SetHealthy(8, true), ErrNoDevice)
+	require.ErrorIs(t, f.SetHealthy(8, true), sdkerr.ErrNoDevice)
 }
 
 func TestFakeSgpusSurviveARestart(t *testing.T) {
@@ -138,7 +140,7 @@ func TestFakeSgpusSurviveARestart(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []Partition{b}, ps)
 	_, err = again.CreateSgpu(0, 65536-16384+SgpuMemoryStepMiB, 10)
-	require.ErrorIs(t, err, ErrInsufficient, "the kept sGPU still holds its memory")
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient, "the kept sGPU still holds its memory")
 	c, err := again.CreateSgpu(0, 1024, 60)
 	require.NoError(t, err)
 	require.Equal(t, 2, c.ID, "ids continue after a restart")
@@ -174,15 +176,15 @@ func TestFakeRefusesLikeTheDriver(t *testing.T) {
 		text   string
 	}{
 		"uninitialised": {noInit: true, call: func(f *Fake) error { _, err := f.DeviceCount(); return err },
-			want: ErrUninitialized, text: "mxSmlGetDeviceCount(): MXSML_Uninitialized (8)"},
+			want: sdkerr.ErrUninitialized, text: "mxSmlGetDeviceCount(): MXSML_Uninitialized (8)"},
 		"no such device": {call: func(f *Fake) error { _, err := f.Device(8); return err },
-			want: ErrNoDevice, text: "mxSmlGetDeviceInfo(8): MXSML_NoDevice (2)"},
+			want: sdkerr.ErrNoDevice, text: "mxSmlGetDeviceInfo(8): MXSML_NoDevice (2)"},
 		"negative index": {call: func(f *Fake) error { _, err := f.Sgpus(-1); return err },
-			want: ErrInvalidArgument, text: "mxSmlGetSgpuCount(-1)"},
+			want: sdkerr.ErrInvalidArgument, text: "mxSmlGetSgpuCount(-1)"},
 		"sGPU mode off": {call: func(f *Fake) error { _, err := f.CreateSgpu(3, 1024, 10); return err },
-			want: ErrNotSupported, text: "mxSmlCreateSgpu(3, 1024, 10): MXSML_OperationNotSupported (3)"},
+			want: sdkerr.ErrNotSupported, text: "mxSmlCreateSgpu(3, 1024, 10): MXSML_OperationNotSupported (3)"},
 		"unknown sGPU": {call: func(f *Fake) error { return f.SetSgpuComputeQuota(0, 5, 10) },
-			want: ErrNotFound, text: "mxSmlSetSgpuComputeQuota(0, 5, 10)"},
+			want: sdkerr.ErrNotFound, text: "mxSmlSetSgpuComputeQuota(0, 5, 10)"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -215,6 +217,6 @@ func TestFakeRefusesLikeTheDriver(t *testing.T) {
 
 func TestNewFakeRefusesABadDescription(t *testing.T) {
 	t.Parallel()
-	_, err := NewFake(Description{Model: "C999"}, FakeOptions{})
-	require.ErrorContains(t, err, fmt.Sprintf("must be one of %v", ModelNames()))
+	_, err := NewFake(Description{System: fakesdk.System{Model: "C999"}}, FakeOptions{})
+	require.ErrorContains(t, err, "must be one of "+strings.Join(ModelNames(), ", "))
 }

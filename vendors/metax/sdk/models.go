@@ -1,6 +1,6 @@
 package sdk
 
-import "slices"
+import "github.com/hami-project/hami/common/fakesdk"
 
 // Model is what the fake knows of one MetaX GPU model (VENDORS.md).
 type Model struct {
@@ -33,20 +33,10 @@ func Models() []Model {
 }
 
 // ModelNames are the names of the built-in models.
-func ModelNames() []string {
-	var names []string
-	for _, m := range Models() {
-		names = append(names, m.Name)
-	}
-	return names
-}
+func ModelNames() []string { return fakesdk.ModelNames(Models(), modelName) }
 
-// LookupModel is the built-in model called name.
-func LookupModel(name string) (Model, bool) {
-	all := Models()
-	i := slices.IndexFunc(all, func(m Model) bool { return m.Name == name })
-	if i < 0 {
-		return Model{}, false
-	}
-	return all[i], true
-}
+// LookupModel is the built-in model called name; the error lists the known
+// ones.
+func LookupModel(name string) (Model, error) { return fakesdk.LookupModel(Models(), modelName, name) }
+
+func modelName(m Model) string { return m.Name }

@@ -10,19 +10,15 @@ package sdk
 import (
 	"fmt"
 	"slices"
+
+	"github.com/hami-project/hami/common/devlib"
 )
 
 // Library is what HAMi asks of MetaX's management library. Devices are
 // addressed by index, 0..DeviceCount()-1.
 type Library interface {
-	// Init must succeed before any other call; Shutdown releases the library.
-	Init() error
-	Shutdown() error
-	DeviceCount() (int, error)
-	Device(index int) (Device, error)
-	Memory(index int) (Memory, error)
-	// Utilization is the busy percentage of the device's compute cores.
-	Utilization(index int) (int, error)
+	// Core's Utilization is the busy percentage of the compute cores.
+	devlib.Core[Device, Memory]
 	// Health is false when the device stopped answering (lost); an error
 	// means the question itself failed.
 	Health(index int) (bool, error)

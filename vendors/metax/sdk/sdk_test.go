@@ -3,6 +3,7 @@ package sdk
 import (
 	"testing"
 
+	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/stretchr/testify/require"
 )
 
@@ -41,6 +42,6 @@ func TestReturnNames(t *testing.T) {
 	t.Parallel()
 	require.Equal(t, "MXSML_OutOfResources", OutOfResources.String())
 	require.Equal(t, "MXSML_Unknown(99)", Return(99).String())
-	require.ErrorIs(t, fail(Return(99), "mxSmlInit"), ErrFailure)
+	require.ErrorIs(t, fail(Return(99), "mxSmlInit"), sdkerr.ErrFailure)
 	require.NoError(t, check(0, "mxSmlInit"))
 }
