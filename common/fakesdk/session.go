@@ -47,3 +47,16 @@ func Refuse[C any](s *Session, index, count int, ok, uninit, unknown C) C {
 	}
 	return ok
 }
+
+// Init opens the session; a fake embeds Session for its Init and Shutdown
+// where the library's own never fail.
+func (s *Session) Init() error {
+	s.Open()
+	return nil
+}
+
+// Shutdown closes the session.
+func (s *Session) Shutdown() error {
+	s.Close()
+	return nil
+}

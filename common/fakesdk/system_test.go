@@ -86,4 +86,8 @@ func TestSession(t *testing.T) {
 	require.Equal(t, "unknown", fakesdk.Refuse(&s, -1, 2, "ok", "uninit", "unknown"))
 	require.True(t, s.Close())
 	require.False(t, s.IsOpen())
+	require.NoError(t, s.Init())
+	require.True(t, s.IsOpen())
+	require.NoError(t, s.Shutdown())
+	require.False(t, s.IsOpen())
 }

@@ -117,3 +117,15 @@ func (e *Error[C]) Error() string {
 
 // Unwrap is the sentinel the code means, so errors.Is matches it.
 func (e *Error[C]) Unwrap() error { return e.Sentinel }
+
+// Named builds the entries of the consecutive codes first, first+1, ...
+// named prefix+names[i], each meaning its sentinel in sentinels (none:
+// the table's fallback), for a header that numbers its codes in order.
+func Named[C Code](first C, prefix string, names []string, sentinels map[C]error) []Entry[C] {
+	entries := make([]Entry[C], len(names))
+	for i, name := range names {
+		c := first + C(i)
+		entries[i] = Entry[C]{Code: c, Name: prefix + name, Sentinel: sentinels[c]}
+	}
+	return entries
+}

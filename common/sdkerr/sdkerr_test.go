@@ -75,3 +75,9 @@ func TestNames(t *testing.T) {
 	require.EqualError(t, err, "g: CODE_7 (7)")
 	require.NoError(t, errors.Unwrap(err))
 }
+
+func TestNamed(t *testing.T) {
+	t.Parallel()
+	got := sdkerr.Named[ret](1, "X_", []string{"A", "B"}, map[ret]error{2: errBad})
+	require.Equal(t, []sdkerr.Entry[ret]{{Code: 1, Name: "X_A"}, {Code: 2, Name: "X_B", Sentinel: errBad}}, got)
+}

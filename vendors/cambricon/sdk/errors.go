@@ -51,16 +51,13 @@ func codes() sdkerr.Table[Return] {
 		ErrorInsufficientSpace: sdkerr.ErrInsufficient, ErrorNotSupported: sdkerr.ErrNotSupported,
 		ErrorNoPermission: sdkerr.ErrNoPermission, ErrorInUse: sdkerr.ErrInUse,
 	}
-	t := sdkerr.Table[Return]{
+	success := sdkerr.Entry[Return]{Code: Success, Name: returnNames[0]}
+	return sdkerr.Table[Return]{
 		Success:  Success,
+		Entries:  append(sdkerr.Named(ErrorNoDriver, "CNDEV_ERROR_", returnNames[1:], sentinels), success),
 		Fallback: sdkerr.ErrFailure,
 		Unknown:  func(r Return) string { return "CNDEV_ERROR_CODE_" + strconv.Itoa(int(r)) },
 	}
-	t.Entries = append(t.Entries, sdkerr.Entry[Return]{Code: Success, Name: returnNames[0]})
-	for r := Return(1); r < returnCount; r++ {
-		t.Entries = append(t.Entries, sdkerr.Entry[Return]{Code: r, Name: "CNDEV_ERROR_" + returnNames[r], Sentinel: sentinels[r]})
-	}
-	return t
 }
 
 // String is the code's name in the header.

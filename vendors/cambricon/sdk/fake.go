@@ -24,7 +24,9 @@ type Fake struct {
 	devRoot string
 	state   *fakesdk.State[fakeState]
 
-	session fakesdk.Session
+	// Session gives Init and Shutdown: the driver keeps its partitions
+	// across them.
+	fakesdk.Session
 
 	// mu guards healthy, which tests change at run time.
 	mu      sync.Mutex
@@ -84,18 +86,6 @@ func (f *Fake) makeDeviceFiles() error {
 	return err
 }
 
-// Init starts the fake.
-func (f *Fake) Init() error {
-	f.session.Open()
-	return nil
-}
-
-// Shutdown stops it; calls fail as uninitialised until Init again.
-func (f *Fake) Shutdown() error {
-	f.session.Close()
-	return nil
-}
-
 // SetHealthy changes a card's health, as an XID-like fault or its recovery
 // would. CNDev's health is polled, so the next Healthy call sees it.
 func (f *Fake) SetHealthy(index int, healthy bool) error {
@@ -111,13 +101,13 @@ func (f *Fake) SetHealthy(index int, healthy bool) error {
 // card fails as the Binding does before Init and for an unknown index:
 // both come from the first call it makes, cndevGetDeviceHandleByIndex.
 func (f *Fake) card(index int) error {
-	r := fakesdk.Refuse(&f.session, index, f.count, Success, ErrorUninitialized, ErrorInvalidDeviceID)
+	r := fakesdk.Refuse(&f.Session, index, f.count, Success, ErrorUninitialized, ErrorInvalidDeviceID)
 	return check("cndevGetDeviceHandleByIndex", index, int32(r))
 }
 
 // DeviceCount is the description's card count.
 func (f *Fake) DeviceCount() (int, error) {
-	if !f.session.IsOpen() {
+	if !f.Session.IsOpen() {
 		return 0, check("cndevGetDeviceCount", 0, int32(ErrorUninitialized))
 	}
 	return f.count, nil

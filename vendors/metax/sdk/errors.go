@@ -50,15 +50,12 @@ func codes() sdkerr.Table[Return] {
 		Uninitialized: sdkerr.ErrUninitialized, NotFound: sdkerr.ErrNotFound,
 		SgpuLimitReached: ErrSgpuLimit, DeviceLost: sdkerr.ErrDeviceLost, InUse: sdkerr.ErrInUse,
 	}
-	t := sdkerr.Table[Return]{
+	return sdkerr.Table[Return]{
 		Success:  Success,
+		Entries:  sdkerr.Named(Success, "MXSML_", returnNames[:], sentinels),
 		Fallback: sdkerr.ErrFailure,
 		Unknown:  func(r Return) string { return fmt.Sprintf("MXSML_Unknown(%d)", int32(r)) },
 	}
-	for r, name := range returnNames {
-		t.Entries = append(t.Entries, sdkerr.Entry[Return]{Code: Return(r), Name: "MXSML_" + name, Sentinel: sentinels[Return(r)]})
-	}
-	return t
 }
 
 // String is the code's name in the C header.

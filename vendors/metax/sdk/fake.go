@@ -25,7 +25,9 @@ type Fake struct {
 	count int
 	state *fakesdk.State[fakeState]
 
-	session fakesdk.Session
+	// Session gives Init and Shutdown: the driver keeps its partitions
+	// across them.
+	fakesdk.Session
 
 	// mu guards lost.
 	mu   sync.Mutex
@@ -93,18 +95,6 @@ func (f *Fake) SetHealthy(index int, healthy bool) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.lost[index] = !healthy
-	return nil
-}
-
-// Init initialises the fake library.
-func (f *Fake) Init() error {
-	f.session.Open()
-	return nil
-}
-
-// Shutdown ends the session; sGPUs stay, as they do in the driver.
-func (f *Fake) Shutdown() error {
-	f.session.Close()
 	return nil
 }
 
@@ -207,7 +197,7 @@ func (f *Fake) SchedClass(index int) (SchedClass, error) {
 
 // ready fails as the library does before Init.
 func (f *Fake) ready(call string) error {
-	if !f.session.IsOpen() {
+	if !f.Session.IsOpen() {
 		return fail(Uninitialized, call)
 	}
 	return nil
@@ -219,8 +209,8 @@ func (f *Fake) readyDevice(index int, call string, args ...any) error {
 	if len(args) == 0 {
 		args = []any{index}
 	}
-	if index < 0 && f.session.IsOpen() {
+	if index < 0 && f.Session.IsOpen() {
 		return fail(InvalidInput, call, args...)
 	}
-	return fail(fakesdk.Refuse(&f.session, index, f.count, Success, Uninitialized, NoDevice), call, args...)
+	return fail(fakesdk.Refuse(&f.Session, index, f.count, Success, Uninitialized, NoDevice), call, args...)
 }
