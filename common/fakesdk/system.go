@@ -36,11 +36,14 @@ func (s *System) Header() codec.Header {
 	return codec.Header{APIVersion: s.APIVersion, Kind: s.Kind}
 }
 
-// CheckDevices refuses a device count outside 0..most, naming the fix: a
-// typo must not ask for thousands of device files.
-func (s *System) CheckDevices(most int) error {
-	if s.Devices < 0 || s.Devices > most {
-		return fmt.Errorf("devices %d: must be 1..%d, or 0 for the model's usual server", s.Devices, most)
+// MaxDevices bounds a description's device count: more than any server
+// holds is a typo, and must not ask for thousands of device files.
+const MaxDevices = 64
+
+// CheckDevices refuses a device count outside 0..MaxDevices, naming the fix.
+func (s *System) CheckDevices() error {
+	if s.Devices < 0 || s.Devices > MaxDevices {
+		return fmt.Errorf("devices %d: must be 1..%d, or 0 for the model's usual server", s.Devices, MaxDevices)
 	}
 	return nil
 }

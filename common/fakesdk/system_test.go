@@ -40,10 +40,10 @@ func TestSystem(t *testing.T) {
 	require.Equal(t, "fake.x.hami.io/v1", s.Header().APIVersion)
 	require.Equal(t, fakesdk.KindSystem, s.Header().Kind)
 	require.Equal(t, 8, s.DeviceCount(8))
-	require.NoError(t, s.CheckDevices(64))
+	require.NoError(t, s.CheckDevices())
 	s.Devices = 65
 	require.Equal(t, 65, s.DeviceCount(8))
-	require.EqualError(t, s.CheckDevices(64), "devices 65: must be 1..64, or 0 for the model's usual server")
+	require.EqualError(t, s.CheckDevices(), "devices 65: must be 1..64, or 0 for the model's usual server")
 }
 
 type model struct{ name string }

@@ -7,9 +7,6 @@ import (
 // APIVersionFake is the apiVersion of a fake description file.
 const APIVersionFake = "fake.cambricon.hami.io/v1"
 
-// maxFakeDevices bounds a description's card count: more than any server.
-const maxFakeDevices = 64
-
 // Description says which fake system to build: the fields every fake
 // shares (fakesdk.System; Model is one of Models()) and the cards not in
 // sMLU mode. As a file it is user input, decoded strictly.
@@ -42,7 +39,7 @@ func (d *Description) Validate() error {
 	if _, err := LookupModel(d.Model); err != nil {
 		return err
 	}
-	if err := d.CheckDevices(maxFakeDevices); err != nil {
+	if err := d.CheckDevices(); err != nil {
 		return err
 	}
 	n := d.DeviceCount()

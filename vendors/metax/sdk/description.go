@@ -9,10 +9,6 @@ import (
 // APIVersionDescription is the apiVersion of a fake description file.
 const APIVersionDescription = "fake.metax.hami.io/v1"
 
-// maxFakeDevices bounds a description: more than any server holds is a
-// typo.
-const maxFakeDevices = 64
-
 // Description says which fake system to build. As a file it is user input,
 // decoded strictly.
 type Description struct {
@@ -55,7 +51,7 @@ func (d *Description) Validate() error {
 	if _, err := LookupModel(d.Model); err != nil {
 		return err
 	}
-	if err := d.CheckDevices(maxFakeDevices); err != nil {
+	if err := d.CheckDevices(); err != nil {
 		return err
 	}
 	if d.SchedClass != "" && !d.SchedClass.Valid() {
