@@ -195,7 +195,7 @@ static const struct scenario scenarios[] = {
      "share: 30/70 pair of containers, points from 30 of the 30% one",
      {{"pair30", 1, 1, 0, 0, {FORCE30, "MOCK_KERNEL_NS=2000000"}},
       {"pair70", 1, 1, 0, 0, {"CUDA_DEVICE_SM_LIMIT=70", "GPU_CORE_UTILIZATION_POLICY=force",
-                              "MOCK_KERNEL_NS=1000000"}}},
+                              "MOCK_KERNEL_NS=3000000"}}},
      {25, 65}, {35, 75}, 30},
     {"share: 30%, kernels alternating 1 ms and 10 ms under one key: 25-35%",
      "share: 30% with 1 ms / 10 ms kernels under one key, points from 30",
