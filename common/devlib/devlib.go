@@ -6,7 +6,7 @@ package devlib
 
 // Core is the part of a management library every device plugin needs.
 // Devices are named by their index, 0..DeviceCount()-1.
-type Core[Device, Memory any] interface {
+type Core[Device, Memory, Utilization any] interface {
 	// Init readies the library; every other call needs it.
 	Init() error
 	// Shutdown releases what Init took; Init may be called again.
@@ -17,6 +17,7 @@ type Core[Device, Memory any] interface {
 	Device(index int) (Device, error)
 	// Memory is the device's memory.
 	Memory(index int) (Memory, error)
-	// Utilization is the device's busy percent, 0..100.
-	Utilization(index int) (int, error)
+	// Utilization is how busy the device is (a percent, 0..100, where
+	// the library gives one number).
+	Utilization(index int) (Utilization, error)
 }

@@ -18,7 +18,7 @@ import (
 // library and on the fake alike.
 type Library interface {
 	// Core's Utilization is the card's average core utilisation.
-	devlib.Core[Device, Memory]
+	devlib.Core[Device, Memory, int]
 	Healthy(index int) (bool, error)
 	// NUMANode is -1 where the platform has none.
 	NUMANode(index int) (int, error)

@@ -68,18 +68,12 @@ var _ Library = (*Binding)(nil)
 // Open loads libixml.so from path, or from DefaultLibraryNames when path is
 // empty, and binds its calls. Init must still be called.
 func Open(path string) (*Binding, error) {
-	names := DefaultLibraryNames()
-	if path != "" {
-		names = []string{path}
-	}
-	lib, err := dynlib.Open(names...)
+	b := &Binding{}
+	lib, err := dynlib.OpenBound(path, DefaultLibraryNames(), &b.fn)
 	if err != nil {
 		return nil, fmt.Errorf("open ixml: %w", err)
 	}
-	b := &Binding{lib: lib}
-	if err := lib.Bind(&b.fn); err != nil {
-		return nil, fmt.Errorf("open ixml: %w", err)
-	}
+	b.lib = lib
 	return b, nil
 }
 

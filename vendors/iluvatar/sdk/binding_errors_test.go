@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // callAll exercises every Library call on chip index and returns the first
@@ -36,20 +37,20 @@ func TestBindingMapsReturnCodes(t *testing.T) {
 		want     error
 		wantText string
 	}{
-		"count":       {"ixmlDeviceGetCount_v2", ErrorDriverNotLoaded, ErrDriverNotLoaded, "ixmlDeviceGetCount_v2(): IXML_ERROR_DRIVER_NOT_LOADED (9)"},
-		"handle":      {"ixmlDeviceGetHandleByIndex_v2", ErrorGPUIsLost, ErrGPUIsLost, "ixmlDeviceGetHandleByIndex_v2(1): IXML_ERROR_GPU_IS_LOST (15)"},
-		"index":       {"ixmlDeviceGetIndex", ErrorUnknown, ErrUnknown, "ixmlDeviceGetIndex(1): IXML_ERROR_UNKNOWN (999)"},
-		"uuid":        {"ixmlDeviceGetUUID", ErrorGPUIsLost, ErrGPUIsLost, "ixmlDeviceGetUUID(1): IXML_ERROR_GPU_IS_LOST"},
-		"minor":       {"ixmlDeviceGetMinorNumber", ErrorNoPermission, ErrNoPermission, "ixmlDeviceGetMinorNumber(1)"},
-		"name":        {"ixmlDeviceGetName", ErrorTimeout, ErrTimeout, "ixmlDeviceGetName(1)"},
-		"serial":      {"ixmlDeviceGetSerial", ErrorNotSupported, ErrNotSupported, "ixmlDeviceGetSerial(1)"},
-		"numa":        {"ixmlDeviceGetNumaNodeId", ErrorGPUIsLost, ErrGPUIsLost, "ixmlDeviceGetNumaNodeId(1)"},
-		"memory":      {"ixmlDeviceGetMemoryInfo", ErrorNotFound, ErrNotFound, "ixmlDeviceGetMemoryInfo(1): IXML_ERROR_NOT_FOUND (6)"},
-		"utilization": {"ixmlDeviceGetUtilizationRates", ErrorNotSupported, ErrNotSupported, "ixmlDeviceGetUtilizationRates(1)"},
-		"health":      {"ixmlDeviceGetHealth", ErrorGPUIsLost, ErrGPUIsLost, "ixmlDeviceGetHealth(1)"},
-		"same board":  {"ixmlDeviceOnSameBoard", ErrorUnknown, ErrUnknown, "ixmlDeviceOnSameBoard(1, 0)"},
-		"topology":    {"ixmlDeviceGetTopologyCommonAncestor", ErrorNotSupported, ErrNotSupported, "ixmlDeviceGetTopologyCommonAncestor(1, 0)"},
-		"new code":    {"ixmlDeviceGetHealth", Return(77), ErrUnknown, "IXML_ERROR_77 (77)"},
+		"count":       {"ixmlDeviceGetCount_v2", ErrorDriverNotLoaded, sdkerr.ErrNoDriver, "ixmlDeviceGetCount_v2(): IXML_ERROR_DRIVER_NOT_LOADED (9)"},
+		"handle":      {"ixmlDeviceGetHandleByIndex_v2", ErrorGPUIsLost, sdkerr.ErrDeviceLost, "ixmlDeviceGetHandleByIndex_v2(1): IXML_ERROR_GPU_IS_LOST (15)"},
+		"index":       {"ixmlDeviceGetIndex", ErrorUnknown, sdkerr.ErrFailure, "ixmlDeviceGetIndex(1): IXML_ERROR_UNKNOWN (999)"},
+		"uuid":        {"ixmlDeviceGetUUID", ErrorGPUIsLost, sdkerr.ErrDeviceLost, "ixmlDeviceGetUUID(1): IXML_ERROR_GPU_IS_LOST"},
+		"minor":       {"ixmlDeviceGetMinorNumber", ErrorNoPermission, sdkerr.ErrNoPermission, "ixmlDeviceGetMinorNumber(1)"},
+		"name":        {"ixmlDeviceGetName", ErrorTimeout, sdkerr.ErrTimeout, "ixmlDeviceGetName(1)"},
+		"serial":      {"ixmlDeviceGetSerial", ErrorNotSupported, sdkerr.ErrNotSupported, "ixmlDeviceGetSerial(1)"},
+		"numa":        {"ixmlDeviceGetNumaNodeId", ErrorGPUIsLost, sdkerr.ErrDeviceLost, "ixmlDeviceGetNumaNodeId(1)"},
+		"memory":      {"ixmlDeviceGetMemoryInfo", ErrorNotFound, sdkerr.ErrNotFound, "ixmlDeviceGetMemoryInfo(1): IXML_ERROR_NOT_FOUND (6)"},
+		"utilization": {"ixmlDeviceGetUtilizationRates", ErrorNotSupported, sdkerr.ErrNotSupported, "ixmlDeviceGetUtilizationRates(1)"},
+		"health":      {"ixmlDeviceGetHealth", ErrorGPUIsLost, sdkerr.ErrDeviceLost, "ixmlDeviceGetHealth(1)"},
+		"same board":  {"ixmlDeviceOnSameBoard", ErrorUnknown, sdkerr.ErrFailure, "ixmlDeviceOnSameBoard(1, 0)"},
+		"topology":    {"ixmlDeviceGetTopologyCommonAncestor", ErrorNotSupported, sdkerr.ErrNotSupported, "ixmlDeviceGetTopologyCommonAncestor(1, 0)"},
+		"new code":    {"ixmlDeviceGetHealth", Return(77), sdkerr.ErrFailure, "IXML_ERROR_77 (77)"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -70,8 +71,8 @@ func TestBindingBeforeInitAndAfterShutdown(t *testing.T) {
 	t.Parallel()
 	b, _ := openMock(t, "testdata/mock_ixml.c", 2, 1)
 	require.NoError(t, b.Shutdown())
-	require.ErrorIs(t, callAll(b, 0), ErrUninitialized)
-	require.ErrorIs(t, b.Shutdown(), ErrUninitialized)
+	require.ErrorIs(t, callAll(b, 0), sdkerr.ErrUninitialized)
+	require.ErrorIs(t, b.Shutdown(), sdkerr.ErrUninitialized)
 	require.NoError(t, b.Init())
 	require.NoError(t, callAll(b, 0))
 }
@@ -82,7 +83,7 @@ func TestBindingInitFailure(t *testing.T) {
 	require.NoError(t, b.Shutdown())
 	m.fail(t, "ixmlInit_v2", -1, ErrorDriverNotLoaded)
 	err := b.Init()
-	require.ErrorIs(t, err, ErrDriverNotLoaded)
+	require.ErrorIs(t, err, sdkerr.ErrNoDriver)
 	require.ErrorContains(t, err, "ixmlInit_v2()")
 }
 
@@ -91,7 +92,7 @@ func TestBindingRejectsBadIndexes(t *testing.T) {
 	b, _ := openMock(t, "testdata/mock_ixml.c", 2, 1)
 	for _, index := range []int{-1, 2} {
 		_, err := b.Device(index)
-		require.ErrorIs(t, err, ErrInvalidArgument, "index %d", index)
+		require.ErrorIs(t, err, sdkerr.ErrInvalidArgument, "index %d", index)
 		require.ErrorContains(t, err, "ixmlDeviceGetHandleByIndex_v2")
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hami-project/hami/common/fakesdk"
 	"github.com/hami-project/hami/vendors/iluvatar/sdk"
 )
 
@@ -33,17 +34,17 @@ func TestLoadDescription(t *testing.T) {
 		},
 		"everything": {
 			body: header + "model: BI-V150\ndevices: 4\nseed: n1\nunhealthy: [0, 3]\n",
-			want: sdk.Description{APIVersion: sdk.APIVersionFake, Kind: "FakeSystem", Model: "BI-V150", Devices: 4, Seed: "n1", Unhealthy: []int{0, 3}},
+			want: sdk.Description{System: fakesdk.System{APIVersion: sdk.APIVersionFake, Kind: "FakeSystem", Model: "BI-V150", Devices: 4, Seed: "n1", Unhealthy: []int{0, 3}}},
 		},
 		"unknown model":      {body: header + "model: BI-V200\n", wantErr: `model "BI-V200": must be one of BI-V100, BI-V150`},
 		"no model":           {body: header, wantErr: `model "": must be one of`},
 		"unknown field":      {body: header + "model: BI-V100\nchips: 2\n", wantErr: "chips"},
 		"wrong version":      {body: "apiVersion: fake.iluvatar.hami.io/v2\nkind: FakeSystem\nmodel: BI-V100\n", wantErr: "want apiVersion fake.iluvatar.hami.io/v1"},
 		"wrong kind":         {body: "apiVersion: fake.iluvatar.hami.io/v1\nkind: Other\nmodel: BI-V100\n", wantErr: "kind FakeSystem"},
-		"negative devices":   {body: header + "model: BI-V100\ndevices: -1\n", wantErr: "devices -1: must not be negative (0 means the usual 8)"},
-		"too many devices":   {body: header + "model: BI-V100\ndevices: 65\n", wantErr: "devices 65: at most 64"},
+		"negative devices":   {body: header + "model: BI-V100\ndevices: -1\n", wantErr: "devices -1: must be 1..64, or 0 for the model's usual server"},
+		"too many devices":   {body: header + "model: BI-V100\ndevices: 65\n", wantErr: "devices 65: must be 1..64"},
 		"half a board":       {body: header + "model: BI-V150\ndevices: 3\n", wantErr: "use a multiple of 2"},
-		"unhealthy too high": {body: header + "model: BI-V150\ndevices: 2\nunhealthy: [2]\n", wantErr: "unhealthy[0] = 2: no such chip, use 0..1"},
+		"unhealthy too high": {body: header + "model: BI-V150\ndevices: 2\nunhealthy: [2]\n", wantErr: "unhealthy[0] = 2: must be a device index 0..1"},
 		"unhealthy twice":    {body: header + "model: BI-V100\nunhealthy: [1, 1]\n", wantErr: "unhealthy[1] = 1: listed twice"},
 		"not yaml":           {body: "{", wantErr: "fake description"},
 	}

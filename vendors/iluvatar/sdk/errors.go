@@ -2,8 +2,9 @@ package sdk
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
+
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // Return is an ixmlReturn_t, the code every library call returns.
@@ -24,105 +25,56 @@ const (
 	ErrorUnknown          Return = 999
 )
 
-// Sentinel errors a Error matches with errors.Is.
-var (
-	ErrUninitialized    = errors.New("library not initialised")
-	ErrInvalidArgument  = errors.New("invalid argument")
-	ErrNotSupported     = errors.New("not supported")
-	ErrNoPermission     = errors.New("no permission")
-	ErrNotFound         = errors.New("not found")
-	ErrInsufficientSize = errors.New("buffer too small")
-	ErrDriverNotLoaded  = errors.New("driver not loaded")
-	ErrTimeout          = errors.New("timeout")
-	ErrGPUIsLost        = errors.New("gpu is lost")
-	ErrUnknown          = errors.New("unknown error")
-)
+// ErrInsufficientSize is a buffer too small for the answer; the other
+// sentinels are common/sdkerr's.
+var ErrInsufficientSize = errors.New("buffer too small")
+
+// returnNames are the codes' C names after "IXML_", by code.
+func returnNames() map[Return]string {
+	return map[Return]string{
+		Success: "SUCCESS", ErrorUninitialized: "ERROR_UNINITIALIZED",
+		ErrorInvalidArgument: "ERROR_INVALID_ARGUMENT", ErrorNotSupported: "ERROR_NOT_SUPPORTED",
+		ErrorNoPermission: "ERROR_NO_PERMISSION", ErrorNotFound: "ERROR_NOT_FOUND",
+		ErrorInsufficientSize: "ERROR_INSUFFICIENT_SIZE", ErrorDriverNotLoaded: "ERROR_DRIVER_NOT_LOADED",
+		ErrorTimeout: "ERROR_TIMEOUT", ErrorGPUIsLost: "ERROR_GPU_IS_LOST", ErrorUnknown: "ERROR_UNKNOWN",
+	}
+}
+
+// codes is ixml's table of return codes; codes it does not know match
+// sdkerr.ErrFailure.
+func codes() sdkerr.Table[Return] {
+	sentinels := []error{
+		ErrorUninitialized: sdkerr.ErrUninitialized, ErrorInvalidArgument: sdkerr.ErrInvalidArgument,
+		ErrorNotSupported: sdkerr.ErrNotSupported, ErrorNoPermission: sdkerr.ErrNoPermission,
+		ErrorNotFound: sdkerr.ErrNotFound, ErrorInsufficientSize: ErrInsufficientSize,
+		ErrorDriverNotLoaded: sdkerr.ErrNoDriver, ErrorTimeout: sdkerr.ErrTimeout, ErrorGPUIsLost: sdkerr.ErrDeviceLost,
+	}
+	t := sdkerr.Table[Return]{
+		Success:  Success,
+		Fallback: sdkerr.ErrFailure,
+		Unknown:  func(r Return) string { return "IXML_ERROR_" + strconv.Itoa(int(r)) },
+	}
+	for r, name := range returnNames() {
+		e := sdkerr.Entry[Return]{Code: r, Name: "IXML_" + name}
+		if int(r) < len(sentinels) {
+			e.Sentinel = sentinels[r]
+		}
+		t.Entries = append(t.Entries, e)
+	}
+	return t
+}
 
 // Name is the code's C name, e.g. "IXML_ERROR_GPU_IS_LOST".
-func (r Return) Name() string {
-	switch r {
-	case Success:
-		return "IXML_SUCCESS"
-	case ErrorUninitialized:
-		return "IXML_ERROR_UNINITIALIZED"
-	case ErrorInvalidArgument:
-		return "IXML_ERROR_INVALID_ARGUMENT"
-	case ErrorNotSupported:
-		return "IXML_ERROR_NOT_SUPPORTED"
-	case ErrorNoPermission:
-		return "IXML_ERROR_NO_PERMISSION"
-	case ErrorNotFound:
-		return "IXML_ERROR_NOT_FOUND"
-	case ErrorInsufficientSize:
-		return "IXML_ERROR_INSUFFICIENT_SIZE"
-	case ErrorDriverNotLoaded:
-		return "IXML_ERROR_DRIVER_NOT_LOADED"
-	case ErrorTimeout:
-		return "IXML_ERROR_TIMEOUT"
-	case ErrorGPUIsLost:
-		return "IXML_ERROR_GPU_IS_LOST"
-	case ErrorUnknown:
-		return "IXML_ERROR_UNKNOWN"
-	}
-	return "IXML_ERROR_" + strconv.Itoa(int(r))
-}
+func (r Return) Name() string { return codes().Name(r) }
 
-// sentinel is the error r matches; codes this package does not know match
-// ErrUnknown.
-func (r Return) sentinel() error {
-	switch r {
-	case ErrorUninitialized:
-		return ErrUninitialized
-	case ErrorInvalidArgument:
-		return ErrInvalidArgument
-	case ErrorNotSupported:
-		return ErrNotSupported
-	case ErrorNoPermission:
-		return ErrNoPermission
-	case ErrorNotFound:
-		return ErrNotFound
-	case ErrorInsufficientSize:
-		return ErrInsufficientSize
-	case ErrorDriverNotLoaded:
-		return ErrDriverNotLoaded
-	case ErrorTimeout:
-		return ErrTimeout
-	case ErrorGPUIsLost:
-		return ErrGPUIsLost
-	}
-	return ErrUnknown
-}
-
-// Error is a call that returned a code other than IXML_SUCCESS.
-type Error struct {
-	Code Return
-}
-
-func (e *Error) Error() string {
-	return fmt.Sprintf("%s (%d): %v", e.Code.Name(), int32(e.Code), e.Code.sentinel())
-}
-
-// Unwrap makes errors.Is(err, ErrGPUIsLost) and friends work.
-func (e *Error) Unwrap() error { return e.Code.sentinel() }
+// Error is a call that returned a code other than IXML_SUCCESS; it unwraps
+// to the sentinel the code means.
+type Error = sdkerr.Error[Return]
 
 // check is nil for IXML_SUCCESS, else the code as an error with the call
 // and its arguments as context: "ixmlDeviceGetUUID(2): IXML_ERROR_...".
 // The binding and the fake both report through it, so callers see the same
 // errors from either.
 func check(code Return, call string, args ...any) error {
-	if code == Success {
-		return nil
-	}
-	return fmt.Errorf("%s(%s): %w", call, joinArgs(args), &Error{Code: code})
-}
-
-func joinArgs(args []any) string {
-	s := ""
-	for i, a := range args {
-		if i > 0 {
-			s += ", "
-		}
-		s += fmt.Sprint(a)
-	}
-	return s
+	return codes().Check(code, call, args...)
 }

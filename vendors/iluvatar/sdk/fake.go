@@ -8,15 +8,13 @@ import (
 	"github.com/hami-project/hami/common/fakesdk"
 )
 
-// FakeOptions tune a fake. There is no state file: Iluvatar's driver makes
-// no partitions (HAMi limits by library interposition), so nothing the
-// fake holds would survive a real plugin restart either.
-type FakeOptions struct {
-	// DevRoot, when set, is the root under which the fake makes the device
-	// files the driver would (DevRoot/dev/iluvatar<minor>, DevRoot/dev/itrctl).
-	// Empty makes none.
-	DevRoot string
-}
+// FakeOptions tune a fake: DevRoot, when set, is the root under which it
+// makes the device files the driver would (DevRoot/dev/iluvatar<minor>,
+// DevRoot/dev/itrctl). There is no state file (StatePath is unused):
+// Iluvatar's driver makes no partitions (HAMi limits by library
+// interposition), so nothing the fake holds would survive a real plugin
+// restart either.
+type FakeOptions = fakesdk.Options
 
 // fakeChip is one chip of a fake.
 type fakeChip struct {
@@ -32,10 +30,11 @@ type fakeChip struct {
 type Fake struct {
 	model Model
 
-	// mu guards initialised and the chips' usage and health.
-	mu          sync.Mutex
-	initialised bool
-	chips       []fakeChip
+	session fakesdk.Session
+
+	// mu guards the chips' usage and health.
+	mu    sync.Mutex
+	chips []fakeChip
 }
 
 var _ Library = (*Fake)(nil)
@@ -105,28 +104,21 @@ func (f *Fake) Model() Model { return f.model }
 
 // Init initialises the fake library.
 func (f *Fake) Init() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.initialised = true
+	f.session.Open()
 	return nil
 }
 
-// Shutdown releases it; calls fail with ErrUninitialized until Init.
+// Shutdown releases it; calls fail with sdkerr.ErrUninitialized until Init.
 func (f *Fake) Shutdown() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.initialised {
+	if !f.session.Close() {
 		return check(ErrorUninitialized, "ixmlShutdown")
 	}
-	f.initialised = false
 	return nil
 }
 
 // DeviceCount is the number of chips.
 func (f *Fake) DeviceCount() (int, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.initialised {
+	if !f.session.IsOpen() {
 		return 0, check(ErrorUninitialized, "ixmlDeviceGetCount_v2")
 	}
 	return len(f.chips), nil
@@ -135,12 +127,9 @@ func (f *Fake) DeviceCount() (int, error) {
 // chip is chip index when the library is initialised, with the error the
 // binding's handle lookup would give otherwise. f.mu must be held.
 func (f *Fake) chip(index int) (*fakeChip, error) {
-	const call = "ixmlDeviceGetHandleByIndex_v2"
-	if !f.initialised {
-		return nil, check(ErrorUninitialized, call, index)
-	}
-	if index < 0 || index >= len(f.chips) {
-		return nil, check(ErrorInvalidArgument, call, index)
+	r := fakesdk.Refuse(&f.session, index, len(f.chips), Success, ErrorUninitialized, ErrorInvalidArgument)
+	if err := check(r, "ixmlDeviceGetHandleByIndex_v2", index); err != nil {
+		return nil, err
 	}
 	return &f.chips[index], nil
 }

@@ -1,6 +1,10 @@
 package sdk
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/hami-project/hami/common/sdkerr"
+)
 
 // Device is the chip's identity.
 func (f *Fake) Device(index int) (Device, error) {
@@ -53,7 +57,7 @@ func (f *Fake) Health(index int) (Health, error) {
 func (f *Fake) Links(index int) ([]Link, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if !f.initialised {
+	if !f.session.IsOpen() {
 		return nil, check(ErrorUninitialized, "ixmlDeviceGetCount_v2")
 	}
 	self, err := f.chip(index)
@@ -103,7 +107,7 @@ func (f *Fake) SetHealthBits(index int, bits HealthBits) error {
 func (f *Fake) SetUsed(index int, usedMiB uint64) error {
 	return f.control(index, "set used memory", func(c *fakeChip) error {
 		if usedMiB > f.model.MemoryMiB {
-			return fmt.Errorf("%d MiB is more than the chip's %d MiB: %w", usedMiB, f.model.MemoryMiB, ErrInvalidArgument)
+			return fmt.Errorf("%d MiB is more than the chip's %d MiB: %w", usedMiB, f.model.MemoryMiB, sdkerr.ErrInvalidArgument)
 		}
 		c.usedMi = usedMiB
 		return nil
@@ -114,7 +118,7 @@ func (f *Fake) SetUsed(index int, usedMiB uint64) error {
 func (f *Fake) SetUtilization(index int, u Utilization) error {
 	return f.control(index, "set utilisation", func(c *fakeChip) error {
 		if u.GPUPercent < 0 || u.GPUPercent > 100 || u.MemoryPercent < 0 || u.MemoryPercent > 100 {
-			return fmt.Errorf("%+v: percentages are 0..100: %w", u, ErrInvalidArgument)
+			return fmt.Errorf("%+v: percentages are 0..100: %w", u, sdkerr.ErrInvalidArgument)
 		}
 		c.util = u
 		return nil
@@ -127,7 +131,7 @@ func (f *Fake) control(index int, what string, change func(*fakeChip) error) err
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if index < 0 || index >= len(f.chips) {
-		return fmt.Errorf("%s of fake chip %d: no such chip (0..%d): %w", what, index, len(f.chips)-1, ErrInvalidArgument)
+		return fmt.Errorf("%s of fake chip %d: no such chip (0..%d): %w", what, index, len(f.chips)-1, sdkerr.ErrInvalidArgument)
 	}
 	if err := change(&f.chips[index]); err != nil {
 		return fmt.Errorf("%s of fake chip %d: %w", what, index, err)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/hami-project/hami/vendors/iluvatar/sdk"
 )
 
@@ -117,7 +118,7 @@ func TestFakeHealth(t *testing.T) {
 	h, err := f.Health(1)
 	require.NoError(t, err)
 	require.Equal(t, "overheat,pcie-error", h.Bits.String())
-	require.ErrorIs(t, f.SetHealthy(8, true), sdk.ErrInvalidArgument)
+	require.ErrorIs(t, f.SetHealthy(8, true), sdkerr.ErrInvalidArgument)
 }
 
 func TestFakeUsage(t *testing.T) {
@@ -127,13 +128,13 @@ func TestFakeUsage(t *testing.T) {
 	mem, err := f.Memory(1)
 	require.NoError(t, err)
 	require.Equal(t, sdk.Memory{TotalMiB: 32768, UsedMiB: 1000, FreeMiB: 31768}, mem)
-	require.ErrorIs(t, f.SetUsed(1, 32769), sdk.ErrInvalidArgument, "more than the chip has")
+	require.ErrorIs(t, f.SetUsed(1, 32769), sdkerr.ErrInvalidArgument, "more than the chip has")
 
 	require.NoError(t, f.SetUtilization(1, sdk.Utilization{GPUPercent: 40, MemoryPercent: 5}))
 	u, err := f.Utilization(1)
 	require.NoError(t, err)
 	require.Equal(t, sdk.Utilization{GPUPercent: 40, MemoryPercent: 5}, u)
-	require.ErrorIs(t, f.SetUtilization(1, sdk.Utilization{GPUPercent: 101}), sdk.ErrInvalidArgument)
+	require.ErrorIs(t, f.SetUtilization(1, sdk.Utilization{GPUPercent: 101}), sdkerr.ErrInvalidArgument)
 }
 
 func TestFakeErrors(t *testing.T) {
@@ -141,20 +142,20 @@ func TestFakeErrors(t *testing.T) {
 	f, err := sdk.NewFake(sdk.ForModel("BI-V100", "n"), sdk.FakeOptions{})
 	require.NoError(t, err)
 	_, err = f.DeviceCount()
-	require.ErrorIs(t, err, sdk.ErrUninitialized, "before Init")
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized, "before Init")
 	_, err = f.Links(0)
-	require.ErrorIs(t, err, sdk.ErrUninitialized)
-	require.ErrorIs(t, f.Shutdown(), sdk.ErrUninitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
+	require.ErrorIs(t, f.Shutdown(), sdkerr.ErrUninitialized)
 
 	require.NoError(t, f.Init())
 	for _, index := range []int{-1, 8} {
 		_, err = f.Device(index)
-		require.ErrorIs(t, err, sdk.ErrInvalidArgument)
+		require.ErrorIs(t, err, sdkerr.ErrInvalidArgument)
 		require.ErrorContains(t, err, "ixmlDeviceGetHandleByIndex_v2")
 	}
 	require.NoError(t, f.Shutdown())
 	_, err = f.Health(0)
-	require.ErrorIs(t, err, sdk.ErrUninitialized, "after Shutdown")
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized, "after Shutdown")
 }
 
 func TestFakeMakesDeviceFiles(t *testing.T) {

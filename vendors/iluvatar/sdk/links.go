@@ -1,5 +1,7 @@
 package sdk
 
+import "github.com/hami-project/hami/common/device"
+
 // LinkKind is how two chips reach each other, nearest first. The values
 // follow ixmlGpuTopologyLevel_t, with LinkBoard for the two chips of one
 // board (ixmlDeviceOnSameBoard), which the topology call cannot tell apart
@@ -16,45 +18,33 @@ const (
 	LinkSystem     LinkKind = 50
 )
 
+type linkKind struct {
+	name  string
+	score int32
+}
+
+// linkKinds names the kinds and scores them on common/device's scale: the
+// two chips of a board score as a fabric link, so a two-chip request lands
+// on one board.
+func linkKinds() map[LinkKind]linkKind {
+	return map[LinkKind]linkKind{
+		LinkBoard: {"board", device.ScoreFabric}, LinkSingle: {"pcie-switch", device.ScorePCIeSwitch},
+		LinkMultiple: {"pcie-switches", device.ScorePCIeMulti}, LinkHostBridge: {"host-bridge", device.ScoreHostBridge},
+		LinkNode: {"numa-node", device.ScoreNUMANode}, LinkSystem: {"system", device.ScoreSystem},
+	}
+}
+
 // String is the kind's name in logs and metrics.
 func (k LinkKind) String() string {
-	switch k {
-	case LinkBoard:
-		return "board"
-	case LinkSingle:
-		return "pcie-switch"
-	case LinkMultiple:
-		return "pcie-switches"
-	case LinkHostBridge:
-		return "host-bridge"
-	case LinkNode:
-		return "numa-node"
-	case LinkSystem:
-		return "system"
+	if l, ok := linkKinds()[k]; ok {
+		return l.name
 	}
 	return "unknown"
 }
 
-// Score is the kind as an inventory link score: higher is faster, and the
-// two chips of a board score highest so a two-chip request lands on one
-// board. Unknown kinds score 0.
-func (k LinkKind) Score() int32 {
-	switch k {
-	case LinkBoard:
-		return 100
-	case LinkSingle:
-		return 60
-	case LinkMultiple:
-		return 50
-	case LinkHostBridge:
-		return 40
-	case LinkNode:
-		return 20
-	case LinkSystem:
-		return 10
-	}
-	return 0
-}
+// Score is the kind as an inventory link score: higher is faster. Unknown
+// kinds score 0.
+func (k LinkKind) Score() int32 { return linkKinds()[k].score }
 
 // Link is how the chip at Peer is reached.
 type Link struct {

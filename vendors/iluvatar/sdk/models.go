@@ -1,9 +1,6 @@
 package sdk
 
-import (
-	"fmt"
-	"strings"
-)
+import "github.com/hami-project/hami/common/fakesdk"
 
 // Model is what the fake knows of one Iluvatar product (from
 // /work/shared/VENDORS.md). A device is one chip: a BI-V150 board holds two.
@@ -28,20 +25,9 @@ func Models() []Model {
 }
 
 // ModelNames are the names of Models, for messages.
-func ModelNames() []string {
-	var names []string
-	for _, m := range Models() {
-		names = append(names, m.Name)
-	}
-	return names
-}
+func ModelNames() []string { return fakesdk.ModelNames(Models(), modelName) }
 
-// LookupModel is the built-in model name.
-func LookupModel(name string) (Model, error) {
-	for _, m := range Models() {
-		if m.Name == name {
-			return m, nil
-		}
-	}
-	return Model{}, fmt.Errorf("model %q: must be one of %s", name, strings.Join(ModelNames(), ", "))
-}
+// LookupModel is the built-in model name; the error lists the known ones.
+func LookupModel(name string) (Model, error) { return fakesdk.LookupModel(Models(), modelName, name) }
+
+func modelName(m Model) string { return m.Name }

@@ -14,20 +14,19 @@
 // testdata/ixml.h.
 package sdk
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/hami-project/hami/common/devlib"
+)
 
 // Library is the management library, real or fake. Devices are addressed
 // by index, 0 to DeviceCount()-1. Every call but Init fails with
-// ErrUninitialized before Init or after Shutdown.
+// sdkerr.ErrUninitialized before Init or after Shutdown.
 type Library interface {
-	Init() error
-	Shutdown() error
-	DeviceCount() (int, error)
-	// Device is the chip's identity; it does not change while the driver
-	// is loaded.
-	Device(index int) (Device, error)
-	Memory(index int) (Memory, error)
-	Utilization(index int) (Utilization, error)
+	// Core's Device is the chip's identity; it does not change while the
+	// driver is loaded.
+	devlib.Core[Device, Memory, Utilization]
 	Health(index int) (Health, error)
 	// Links lists every other chip with how it is reached from index,
 	// ordered by peer index.

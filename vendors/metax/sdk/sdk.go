@@ -18,7 +18,7 @@ import (
 // addressed by index, 0..DeviceCount()-1.
 type Library interface {
 	// Core's Utilization is the busy percentage of the compute cores.
-	devlib.Core[Device, Memory]
+	devlib.Core[Device, Memory, int]
 	// Health is false when the device stopped answering (lost); an error
 	// means the question itself failed.
 	Health(index int) (bool, error)
