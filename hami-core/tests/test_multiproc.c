@@ -235,7 +235,11 @@ static void fork_while_busy(void)
         }
         int st = 0;
         waitpid(c, &st, 0);
-        ok += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+        int good = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+        if (!good)
+            printf("    child %d: %s %d\n", i, WIFSIGNALED(st) ? "signal" : "exit",
+                   WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+        ok += good;
     }
     hammering = 0;
     pthread_join(th, NULL);
