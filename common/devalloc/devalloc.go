@@ -63,7 +63,7 @@ func (a *Allocator) Allocate(ctx context.Context, req *pluginapi.ContainerAlloca
 	return a.assign.Allocate(ctx, req.GetDevicesIds(), func(ctx context.Context, p *plugin.Pending) (*pluginapi.ContainerAllocateResponse, error) {
 		chosen, err := Check(a.inventory(), p.Devices)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p.Name(), err)
+			return nil, err // the Assigner names the container
 		}
 		return a.answer(ctx, p, chosen)
 	})

@@ -12,9 +12,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hami-project/hami/common/config"
+	"github.com/hami-project/hami/common/health"
+	"github.com/hami-project/hami/common/nodeinv"
 	"github.com/hami-project/hami/vendors/nvidia/internal/discovery"
-	"github.com/hami-project/hami/vendors/nvidia/internal/health"
-	"github.com/hami-project/hami/vendors/nvidia/internal/node"
+	"github.com/hami-project/hami/vendors/nvidia/internal/gpunode"
+	"github.com/hami-project/hami/vendors/nvidia/internal/xid"
 )
 
 // TestRealNVML runs only with HAMI_GPU_CHECK=1, on a machine with the
@@ -48,12 +50,14 @@ func TestRealNVML(t *testing.T) {
 
 	cfg := config.Default()
 	cfg.MigStrategy = config.MigStrategyMixed
-	spec := node.Spec{Node: "gpu-check", PluginVersion: "check", Resources: cfg.Vendors[node.Vendor], Config: cfg.ForNode("gpu-check"), TTLSeconds: 30}
-	tr := health.NewTracker(lib, health.DefaultIgnoredXIDs)
+	nodeCfg := cfg.ForNode("gpu-check")
+	spec := nodeinv.Spec{Node: "gpu-check", Vendor: config.VendorNVIDIA, PluginVersion: "check", Resources: cfg.Vendors[config.VendorNVIDIA], Config: nodeCfg, TTLSeconds: 30}
+	n := gpunode.New(lib, gpus, gpunode.Options{Config: nodeCfg, IgnoredXIDs: xid.DefaultIgnored}, nil)
+	tr := health.NewTracker()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	require.NoError(t, tr.Watch(ctx, gpus), "watch XID events")
-	inv := node.Inventory(spec, gpus, tr.Healthy)
+	require.NoError(t, tr.Run(ctx, n.Watch), "watch XID events")
+	inv := nodeinv.Build(spec, n.Devices(), tr.Healthy)
 	inv.PublishedAt = time.Now()
 	require.NoError(t, inv.Validate())
 	for _, d := range inv.Devices {

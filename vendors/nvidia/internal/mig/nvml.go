@@ -18,34 +18,35 @@ var ciProfiles = map[int32]int{
 	8: nvml.COMPUTE_INSTANCE_PROFILE_8_SLICE,
 }
 
-func (m *Manager) create(gpu string, p discovery.Profile, placement int32) (Instance, error) {
-	in := Instance{GPU: gpu, Profile: p.Name, Placement: placement}
-	d, ret := m.lib.DeviceGetHandleByUUID(gpu)
+func (d *Driver) create(gpu string, p discovery.Profile, placement int32) (Handles, string, error) {
+	h := Handles{Placement: placement}
+	dev, ret := d.lib.DeviceGetHandleByUUID(gpu)
 	if err := discovery.Check(ret, "device"); err != nil {
-		return in, err
+		return h, "", err
 	}
-	if cur, _, ret := d.GetMigMode(); ret != nvml.SUCCESS || cur != nvml.DEVICE_MIG_ENABLE {
-		return in, ErrMIGDisabled
+	if cur, _, ret := dev.GetMigMode(); ret != nvml.SUCCESS || cur != nvml.DEVICE_MIG_ENABLE {
+		return h, "", ErrMIGDisabled
 	}
-	info, ret := d.GetGpuInstanceProfileInfo(p.ID)
+	info, ret := dev.GetGpuInstanceProfileInfo(p.ID)
 	if err := discovery.Check(ret, "gpu instance profile"); err != nil {
-		return in, err
+		return h, "", err
 	}
-	gi, ret := d.CreateGpuInstanceWithPlacement(&info, &nvml.GpuInstancePlacement{Start: uint32(placement), Size: info.SliceCount})
+	gi, ret := dev.CreateGpuInstanceWithPlacement(&info, &nvml.GpuInstancePlacement{Start: uint32(placement), Size: info.SliceCount})
 	if err := discovery.Check(ret, "create gpu instance"); err != nil {
-		return in, err
+		return h, "", err
 	}
 	ci, err := createCI(gi, p.Slices)
 	if err != nil {
 		_ = gi.Destroy()
-		return in, err
+		return h, "", err
 	}
-	if in.GI, in.CI, in.UUID, err = identify(d, gi, ci); err != nil {
+	var uuid string
+	if h.GI, h.CI, uuid, err = identify(dev, gi, ci); err != nil {
 		_ = ci.Destroy()
 		_ = gi.Destroy()
-		return in, err
+		return h, "", err
 	}
-	return in, nil
+	return h, uuid, nil
 }
 
 func createCI(gi nvml.GpuInstance, slices int32) (nvml.ComputeInstance, error) {
@@ -94,22 +95,22 @@ func identify(d nvml.Device, gi nvml.GpuInstance, ci nvml.ComputeInstance) (int,
 }
 
 // destroy removes an instance; one already gone counts as destroyed.
-func (m *Manager) destroy(in Instance) error {
-	d, ret := m.lib.DeviceGetHandleByUUID(in.GPU)
-	if err := discovery.Check(ret, "device "+in.GPU); err != nil {
+func (d *Driver) destroy(gpu string, h Handles) error {
+	dev, ret := d.lib.DeviceGetHandleByUUID(gpu)
+	if err := discovery.Check(ret, "device "+gpu); err != nil {
 		return err
 	}
-	gi, ret := d.GetGpuInstanceById(in.GI)
+	gi, ret := dev.GetGpuInstanceById(h.GI)
 	if ret == nvml.ERROR_NOT_FOUND || ret == nvml.ERROR_INVALID_ARGUMENT {
 		return nil
 	}
-	if err := discovery.Check(ret, fmt.Sprintf("gpu instance %d on %s", in.GI, in.GPU)); err != nil {
+	if err := discovery.Check(ret, fmt.Sprintf("gpu instance %d on %s", h.GI, gpu)); err != nil {
 		return err
 	}
-	if ci, ret := gi.GetComputeInstanceById(in.CI); ret == nvml.SUCCESS {
+	if ci, ret := gi.GetComputeInstanceById(h.CI); ret == nvml.SUCCESS {
 		if err := discovery.Check(ci.Destroy(), "destroy compute instance"); err != nil {
 			return err
 		}
 	}
-	return discovery.Check(gi.Destroy(), fmt.Sprintf("destroy gpu instance %d on %s", in.GI, in.GPU))
+	return discovery.Check(gi.Destroy(), fmt.Sprintf("destroy gpu instance %d on %s", h.GI, gpu))
 }

@@ -1,0 +1,177 @@
+package gpunode
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	pluginapi "k8s.io/kubelet/pkg/apis/deviceplugin/v1beta1"
+
+	"github.com/hami-project/hami/common/device"
+	"github.com/hami-project/hami/common/plugin"
+	"github.com/hami-project/hami/vendors/nvidia/internal/discovery"
+)
+
+// Paths inside the container.
+const (
+	ContainerPreload   = "/etc/ld.so.preload"
+	ContainerRegionDir = "/var/lib/hami/region"
+	ContainerRegion    = ContainerRegionDir + "/region.cache"
+)
+
+// Environment variables of the limiter contract (hami-core/README.md).
+const (
+	EnvVisibleDevices = "NVIDIA_VISIBLE_DEVICES"
+	EnvMemoryLimit    = "CUDA_DEVICE_MEMORY_LIMIT_" // + container device index
+	EnvSMLimit        = "CUDA_DEVICE_SM_LIMIT"
+	EnvSharedCache    = "CUDA_DEVICE_MEMORY_SHARED_CACHE"
+	EnvCorePolicy     = "GPU_CORE_UTILIZATION_POLICY"
+	EnvOversubscribe  = "CUDA_OVERSUBSCRIBE"
+)
+
+// Answer implements pluginrun.Node: the response for a container in the
+// mode the scheduler chose.
+func (n *Node) Answer(ctx context.Context, p *plugin.Pending, chosen []device.Device) (*pluginapi.ContainerAllocateResponse, error) {
+	gpus := make([]discovery.GPU, len(chosen))
+	for i, d := range chosen {
+		g, ok := n.gpu(d.ID)
+		if !ok {
+			return nil, fmt.Errorf("GPU %s is in the inventory but was not discovered", d.ID)
+		}
+		gpus[i] = g
+	}
+	switch mode := p.Devices[0].Mode; mode {
+	case device.ModeHAMiCore:
+		return n.hamiCore(p, gpus)
+	case device.ModeExclusive:
+		return n.exclusive(gpus), nil
+	case device.ModeMIG:
+		return n.migDevices(ctx, p, gpus)
+	default:
+		return nil, fmt.Errorf("mode %q is not supported by the NVIDIA plugin", mode)
+	}
+}
+
+// hamiCore gives the container its GPUs with the limiter: the limits in the
+// environment (device i is the i-th of NVIDIA_VISIBLE_DEVICES, which is the
+// container's NVML order), libvgpu.so preloaded from the versioned path
+// current at this moment, and its own region directory.
+func (n *Node) hamiCore(p *plugin.Pending, gpus []discovery.GPU) (*pluginapi.ContainerAllocateResponse, error) {
+	lib, err := Limiter.Current(n.opts.LimiterDir)
+	if err != nil {
+		return nil, fmt.Errorf("limiter: %w", err)
+	}
+	region := filepath.Join(n.opts.RegionRoot, string(p.Pod.UID)+"_"+p.Container)
+	if err := os.MkdirAll(region, 0o777); err != nil { //nolint:gosec // container processes of any uid write their region
+		return nil, fmt.Errorf("create region directory: %w", err)
+	}
+	resp := n.exclusive(gpus)
+	env := resp.Envs
+	env[EnvSharedCache] = ContainerRegion
+	for i, d := range p.Devices {
+		if d.MemoryMiB > 0 {
+			env[EnvMemoryLimit+strconv.Itoa(i)] = strconv.FormatInt(d.MemoryMiB, 10) + "m"
+		}
+		if !n.opts.Config.DisableCoreLimit && d.Cores > 0 && d.Cores < 100 {
+			env[EnvSMLimit+"_"+strconv.Itoa(i)] = strconv.Itoa(int(d.Cores))
+		}
+	}
+	if c := p.Devices[0].Cores; !n.opts.Config.DisableCoreLimit && c > 0 && c < 100 {
+		env[EnvSMLimit] = strconv.Itoa(int(c))
+	}
+	if policy := n.corePolicy(p); policy != "" {
+		env[EnvCorePolicy] = policy
+	}
+	if n.opts.Config.DeviceMemoryScaling > 1 {
+		env[EnvOversubscribe] = "true"
+	}
+	resp.Mounts = append(resp.Mounts,
+		&pluginapi.Mount{ContainerPath: Limiter.ContainerPath(), HostPath: lib.Library, ReadOnly: true},
+		&pluginapi.Mount{ContainerPath: ContainerPreload, HostPath: lib.Preload, ReadOnly: true},
+		&pluginapi.Mount{ContainerPath: ContainerRegionDir, HostPath: region},
+	)
+	return resp, nil
+}
+
+// corePolicy: the container's own setting wins, then the node's; with core
+// limits disabled the limiter is told not to throttle.
+func (n *Node) corePolicy(p *plugin.Pending) string {
+	if n.opts.Config.DisableCoreLimit {
+		return "disable"
+	}
+	for _, c := range append(p.Pod.Spec.InitContainers, p.Pod.Spec.Containers...) {
+		if c.Name != p.Container {
+			continue
+		}
+		for _, e := range c.Env {
+			if e.Name == EnvCorePolicy && e.Value != "" {
+				return e.Value
+			}
+		}
+	}
+	return n.opts.CorePolicy
+}
+
+// exclusive gives whole GPUs and no limiter.
+func (n *Node) exclusive(gpus []discovery.GPU) *pluginapi.ContainerAllocateResponse {
+	ids := make([]string, len(gpus))
+	minors := make([]int, len(gpus))
+	for i, g := range gpus {
+		ids[i], minors[i] = g.UUID, g.Minor
+	}
+	return &pluginapi.ContainerAllocateResponse{
+		Envs:    map[string]string{EnvVisibleDevices: strings.Join(ids, ",")},
+		Devices: n.deviceSpecs(minors),
+	}
+}
+
+// deviceSpecs lists the GPU device files that exist on the host; with the
+// NVIDIA container runtime NVIDIA_VISIBLE_DEVICES alone would be enough.
+func (n *Node) deviceSpecs(minors []int) []*pluginapi.DeviceSpec {
+	paths := []string{"/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools"}
+	for _, m := range minors {
+		paths = append(paths, "/dev/nvidia"+strconv.Itoa(m))
+	}
+	var out []*pluginapi.DeviceSpec
+	for _, p := range paths {
+		if _, err := os.Stat(filepath.Join(n.opts.DevRoot, p)); err == nil {
+			out = append(out, &pluginapi.DeviceSpec{ContainerPath: p, HostPath: p, Permissions: "rw"})
+		}
+	}
+	return out
+}
+
+// migDevices makes the MIG device the scheduler chose on each GPU.
+func (n *Node) migDevices(ctx context.Context, p *plugin.Pending, gpus []discovery.GPU) (*pluginapi.ContainerAllocateResponse, error) {
+	if n.migs == nil {
+		return nil, fmt.Errorf("MIG is not enabled on this node (migStrategy none)")
+	}
+	ids := make([]string, len(gpus))
+	for i, d := range p.Devices {
+		prof, ok := ProfileByName(gpus[i].Profiles, d.Profile)
+		if !ok {
+			return nil, fmt.Errorf("GPU %s has no MIG profile %q", d.ID, d.Profile)
+		}
+		in, err := n.migs.Ensure(ctx, p.Pod.UID, p.Container, d.ID, n.migDriver.Create(d.ID, prof, d.Placement))
+		if err != nil {
+			return nil, err
+		}
+		ids[i] = in.ID
+	}
+	resp := n.exclusive(gpus)
+	resp.Envs[EnvVisibleDevices] = strings.Join(ids, ",")
+	return resp, nil
+}
+
+// ProfileByName finds a MIG profile.
+func ProfileByName(ps []discovery.Profile, name string) (discovery.Profile, bool) {
+	for _, p := range ps {
+		if p.Name == name {
+			return p, true
+		}
+	}
+	return discovery.Profile{}, false
+}
