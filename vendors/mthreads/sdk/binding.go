@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // DefaultLibraryNames are tried in order when Open is given no path: the
@@ -32,18 +33,12 @@ func WithSysRoot(root string) Option { return func(b *Binding) { b.sysRoot = roo
 // Open loads the library at path (DefaultLibraryNames when empty) and binds
 // every call; it does not initialise MTML.
 func Open(path string, opts ...Option) (*Binding, error) {
-	names := DefaultLibraryNames()
-	if path != "" {
-		names = []string{path}
-	}
-	lib, err := dynlib.Open(names...)
+	b := &Binding{sysRoot: "/sys"}
+	lib, err := dynlib.OpenBound(path, DefaultLibraryNames(), &b.fns)
 	if err != nil {
 		return nil, fmt.Errorf("open mtml: %w", err)
 	}
-	b := &Binding{lib: lib, sysRoot: "/sys"}
-	if err := lib.Bind(&b.fns); err != nil {
-		return nil, errors.Join(fmt.Errorf("open mtml: %w", err), lib.Close())
-	}
+	b.lib = lib
 	for _, o := range opts {
 		o(b)
 	}
@@ -76,7 +71,7 @@ func (b *Binding) Shutdown() error {
 // DeviceCount implements Library.
 func (b *Binding) DeviceCount() (int, error) {
 	if b.handle == 0 {
-		return 0, fmt.Errorf("mtmlLibraryCountDevice: %w", ErrNotInitialized)
+		return 0, fmt.Errorf("mtmlLibraryCountDevice: %w", sdkerr.ErrUninitialized)
 	}
 	var n uint32
 	if err := callError("mtmlLibraryCountDevice", 0, b.fns.CountDevice(b.handle, &n)); err != nil {
@@ -88,7 +83,7 @@ func (b *Binding) DeviceCount() (int, error) {
 // device is the MTML handle of device index.
 func (b *Binding) device(index int) (uintptr, error) {
 	if b.handle == 0 {
-		return 0, fmt.Errorf("mtmlLibraryInitDeviceByIndex(%d): %w", index, ErrNotInitialized)
+		return 0, fmt.Errorf("mtmlLibraryInitDeviceByIndex(%d): %w", index, sdkerr.ErrUninitialized)
 	}
 	if index < 0 {
 		return 0, callError("mtmlLibraryInitDeviceByIndex", index, ErrorInvalidArgument)
@@ -143,7 +138,7 @@ func (b *Binding) serial(index int, dev uintptr) (string, error) {
 	}
 	buf := make([]byte, serialBufferSize)
 	err := callError("mtmlDeviceGetSerialNumber", index, b.fns.GetSerial(dev, uint32(len(buf)), &buf[0]))
-	if errors.Is(err, ErrNotSupported) {
+	if errors.Is(err, sdkerr.ErrNotSupported) {
 		return "", nil
 	}
 	if err != nil {
@@ -200,7 +195,7 @@ func (b *Binding) Healthy(index int) (bool, error) {
 	switch {
 	case err == nil:
 		return true, nil
-	case errors.Is(err, ErrDriverFailure):
+	case errors.Is(err, sdkerr.ErrFailure):
 		return false, nil
 	default:
 		return false, err

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/stretchr/testify/require"
 )
 
@@ -18,12 +19,12 @@ func TestBindingMapsReturnCodes(t *testing.T) {
 		message string
 	}{
 		"init": {
-			call: "mtmlLibraryInit", code: ErrorDriverNotLoaded, want: ErrDriverNotLoaded,
+			call: "mtmlLibraryInit", code: ErrorDriverNotLoaded, want: sdkerr.ErrNoDriver,
 			do:      func(*Binding) error { return nil },
 			message: "mtmlLibraryInit(0): MTML_ERROR_DRIVER_NOT_LOADED (1)",
 		},
 		"uuid of one device": {
-			call: "mtmlDeviceGetUUID", at: 1, code: ErrorNotFound, want: ErrNotFound,
+			call: "mtmlDeviceGetUUID", at: 1, code: ErrorNotFound, want: sdkerr.ErrNotFound,
 			do:      func(b *Binding) error { _, err := b.Device(1); return err },
 			message: "mtmlDeviceGetUUID(1): MTML_ERROR_NOT_FOUND (7)",
 		},
@@ -32,25 +33,25 @@ func TestBindingMapsReturnCodes(t *testing.T) {
 			do: func(b *Binding) error { _, err := b.Device(0); return err },
 		},
 		"pci": {
-			call: "mtmlDeviceGetPciInfo", at: 0, code: ErrorNoPermission, want: ErrNoPermission,
+			call: "mtmlDeviceGetPciInfo", at: 0, code: ErrorNoPermission, want: sdkerr.ErrNoPermission,
 			do:      func(b *Binding) error { _, err := b.Device(0); return err },
 			message: "mtmlDeviceGetPciInfo(0)",
 		},
 		"memory used": {
-			call: "mtmlMemoryGetUsed", at: 1, code: ErrorTimeout, want: ErrDriverFailure,
+			call: "mtmlMemoryGetUsed", at: 1, code: ErrorTimeout, want: sdkerr.ErrFailure,
 			do:      func(b *Binding) error { _, err := b.Memory(1); return err },
 			message: "mtmlMemoryGetUsed(1): MTML_ERROR_TIMEOUT (11)",
 		},
 		"memory init": {
-			call: "mtmlDeviceInitMemory", at: 1, code: ErrorInsufficientMemory, want: ErrInsufficient,
+			call: "mtmlDeviceInitMemory", at: 1, code: ErrorInsufficientMemory, want: sdkerr.ErrInsufficient,
 			do: func(b *Binding) error { _, err := b.Memory(1); return err },
 		},
 		"utilization": {
-			call: "mtmlGpuGetUtilization", at: 0, code: ErrorDriverFailure, want: ErrDriverFailure,
+			call: "mtmlGpuGetUtilization", at: 0, code: ErrorDriverFailure, want: sdkerr.ErrFailure,
 			do: func(b *Binding) error { _, err := b.Utilization(0); return err },
 		},
 		"topology": {
-			call: "mtmlDeviceGetTopologyLevel", at: 0, code: ErrorNotSupported, want: ErrNotSupported,
+			call: "mtmlDeviceGetTopologyLevel", at: 0, code: ErrorNotSupported, want: sdkerr.ErrNotSupported,
 			do:      func(b *Binding) error { _, err := b.Links(0); return err },
 			message: "to 1: mtmlDeviceGetTopologyLevel(0)",
 		},
@@ -59,25 +60,25 @@ func TestBindingMapsReturnCodes(t *testing.T) {
 			do: func(b *Binding) error { _, err := b.Links(0); return err },
 		},
 		"link remote": {
-			call: "mtmlDeviceGetMtLinkRemoteDevice", at: 0, code: ErrorDriverTooOld, want: ErrDriverVersion,
+			call: "mtmlDeviceGetMtLinkRemoteDevice", at: 0, code: ErrorDriverTooOld, want: sdkerr.ErrDriverVersion,
 			do:      func(b *Binding) error { _, err := b.Links(0); return err },
 			message: "link 0: mtmlDeviceGetMtLinkRemoteDevice(0)",
 		},
 		"virt types": {
-			call: "mtmlDeviceGetSupportedVirtTypes", at: 0, code: ErrorNotSupported, want: ErrNotSupported,
+			call: "mtmlDeviceGetSupportedVirtTypes", at: 0, code: ErrorNotSupported, want: sdkerr.ErrNotSupported,
 			do: func(b *Binding) error { _, err := b.VirtTypes(0); return err },
 		},
 		"active virt": {
-			call: "mtmlDeviceCountActiveVirtDevices", at: 0, code: ErrorNoPermission, want: ErrNoPermission,
+			call: "mtmlDeviceCountActiveVirtDevices", at: 0, code: ErrorNoPermission, want: sdkerr.ErrNoPermission,
 			do: func(b *Binding) error { _, err := b.ActiveVirtDevices(0); return err },
 		},
 		"index past the end": {
-			want: ErrInvalidArgument, at: -1,
+			want: sdkerr.ErrInvalidArgument, at: -1,
 			do:      func(b *Binding) error { _, err := b.Device(5); return err },
 			message: "mtmlLibraryInitDeviceByIndex(5): MTML_ERROR_INVALID_ARGUMENT (3)",
 		},
 		"negative index": {
-			want: ErrInvalidArgument, at: -1,
+			want: sdkerr.ErrInvalidArgument, at: -1,
 			do: func(b *Binding) error { _, err := b.Memory(-1); return err },
 		},
 	}
@@ -116,7 +117,7 @@ func TestHealthyIsAVerdictOnDriverFailure(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, ok)
 	_, err = b.Healthy(7)
-	require.ErrorIs(t, err, ErrInvalidArgument)
+	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument)
 }
 
 func TestReturnNames(t *testing.T) {
@@ -124,5 +125,5 @@ func TestReturnNames(t *testing.T) {
 	require.Equal(t, "MTML_ERROR_NOT_FOUND", ErrorNotFound.String())
 	require.Equal(t, "MTML_ERROR_42", Return(42).String())
 	require.NoError(t, callError("x", 0, Success))
-	require.False(t, errors.Is(callError("x", 0, Return(42)), ErrNotFound))
+	require.False(t, errors.Is(callError("x", 0, Return(42)), sdkerr.ErrNotFound))
 }

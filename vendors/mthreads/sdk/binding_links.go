@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // maxProbedLinks bounds the MTLink ports probed when the driver is too old
@@ -81,10 +82,10 @@ func (b *Binding) mtLinkPeers(index int, dev uintptr) (map[int]int, error) {
 	for link := range ports {
 		var state int32
 		err := callError("mtmlDeviceGetMtLinkState", index, b.fns.GetMtLinkState(dev, uint32(link), &state))
-		if probing && errors.Is(err, ErrInvalidArgument) {
+		if probing && errors.Is(err, sdkerr.ErrInvalidArgument) {
 			break // past the last port
 		}
-		if errors.Is(err, ErrNotSupported) {
+		if errors.Is(err, sdkerr.ErrNotSupported) {
 			return nil, nil // a board without MTLink
 		}
 		if err != nil {
@@ -110,7 +111,7 @@ func (b *Binding) mtLinkPorts(index int, dev uintptr) (ports int, probing bool, 
 	}
 	var spec mtLinkSpec
 	err = callError("mtmlDeviceGetMtLinkSpec", index, b.fns.GetMtLinkSpec(dev, &spec))
-	if errors.Is(err, ErrNotSupported) {
+	if errors.Is(err, sdkerr.ErrNotSupported) {
 		return 0, false, nil
 	}
 	return int(spec.LinkNum), false, err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/hami-project/hami/common/clib/clibtest"
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // mockControls are the mock's test-only exports.
@@ -181,7 +182,7 @@ func TestBindingBeforeInit(t *testing.T) {
 	t.Parallel()
 	b, _ := openMock(t, mockConfig{devices: 1, failAt: -1})
 	_, err := b.DeviceCount()
-	require.ErrorIs(t, err, ErrNotInitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
 	_, err = b.Device(0)
-	require.ErrorIs(t, err, ErrNotInitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
 }

@@ -1,8 +1,10 @@
 package sdk
 
 import (
-	"errors"
 	"fmt"
+	"slices"
+
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // Return is an MTML return code (MtmlReturn in testdata/mtml.h).
@@ -25,92 +27,52 @@ const (
 	ErrorUnknown            Return = 999
 )
 
+// returnNames are the codes' C names after "MTML_", by code.
+func returnNames() map[Return]string {
+	return map[Return]string{
+		Success: "SUCCESS", ErrorDriverNotLoaded: "ERROR_DRIVER_NOT_LOADED",
+		ErrorDriverFailure: "ERROR_DRIVER_FAILURE", ErrorInvalidArgument: "ERROR_INVALID_ARGUMENT",
+		ErrorNotSupported: "ERROR_NOT_SUPPORTED", ErrorNoPermission: "ERROR_NO_PERMISSION",
+		ErrorInsufficientSize: "ERROR_INSUFFICIENT_SIZE", ErrorNotFound: "ERROR_NOT_FOUND",
+		ErrorInsufficientMemory: "ERROR_INSUFFICIENT_MEMORY", ErrorDriverTooOld: "ERROR_DRIVER_TOO_OLD",
+		ErrorDriverTooNew: "ERROR_DRIVER_TOO_NEW", ErrorTimeout: "ERROR_TIMEOUT", ErrorUnknown: "ERROR_UNKNOWN",
+	}
+}
+
+// codes is MTML's table of return codes: each unwraps to the sdkerr
+// sentinel it means, several sharing one; codes it does not know match
+// none.
+func codes() sdkerr.Table[Return] {
+	means := map[error][]Return{
+		sdkerr.ErrNoDriver: {ErrorDriverNotLoaded}, sdkerr.ErrInvalidArgument: {ErrorInvalidArgument},
+		sdkerr.ErrNotSupported: {ErrorNotSupported}, sdkerr.ErrNoPermission: {ErrorNoPermission},
+		sdkerr.ErrNotFound: {ErrorNotFound}, sdkerr.ErrInsufficient: {ErrorInsufficientSize, ErrorInsufficientMemory},
+		sdkerr.ErrDriverVersion: {ErrorDriverTooOld, ErrorDriverTooNew},
+		sdkerr.ErrFailure:       {ErrorDriverFailure, ErrorTimeout, ErrorUnknown},
+	}
+	t := sdkerr.Table[Return]{Success: Success, Unknown: func(r Return) string { return fmt.Sprintf("MTML_ERROR_%d", int32(r)) }}
+	for r, name := range returnNames() {
+		e := sdkerr.Entry[Return]{Code: r, Name: "MTML_" + name}
+		for sentinel, rs := range means {
+			if slices.Contains(rs, r) {
+				e.Sentinel = sentinel
+			}
+		}
+		t.Entries = append(t.Entries, e)
+	}
+	return t
+}
+
 // String is the C name of the code.
-func (r Return) String() string {
-	switch r {
-	case Success:
-		return "MTML_SUCCESS"
-	case ErrorDriverNotLoaded:
-		return "MTML_ERROR_DRIVER_NOT_LOADED"
-	case ErrorDriverFailure:
-		return "MTML_ERROR_DRIVER_FAILURE"
-	case ErrorInvalidArgument:
-		return "MTML_ERROR_INVALID_ARGUMENT"
-	case ErrorNotSupported:
-		return "MTML_ERROR_NOT_SUPPORTED"
-	case ErrorNoPermission:
-		return "MTML_ERROR_NO_PERMISSION"
-	case ErrorInsufficientSize:
-		return "MTML_ERROR_INSUFFICIENT_SIZE"
-	case ErrorNotFound:
-		return "MTML_ERROR_NOT_FOUND"
-	case ErrorInsufficientMemory:
-		return "MTML_ERROR_INSUFFICIENT_MEMORY"
-	case ErrorDriverTooOld:
-		return "MTML_ERROR_DRIVER_TOO_OLD"
-	case ErrorDriverTooNew:
-		return "MTML_ERROR_DRIVER_TOO_NEW"
-	case ErrorTimeout:
-		return "MTML_ERROR_TIMEOUT"
-	case ErrorUnknown:
-		return "MTML_ERROR_UNKNOWN"
-	}
-	return fmt.Sprintf("MTML_ERROR_%d", int32(r))
-}
+func (r Return) String() string { return codes().Name(r) }
 
-// Sentinel errors an *Error matches with errors.Is, so callers need not
+// Error is a failed MTML call: the call, the code the library returned and
+// its name; it unwraps to the sentinel the code means, so callers need not
 // know the codes.
-var (
-	ErrNotInitialized  = errors.New("mtml not initialized")
-	ErrDriverNotLoaded = errors.New("mtgpu driver not loaded")
-	ErrInvalidArgument = errors.New("invalid argument")
-	ErrNotSupported    = errors.New("not supported")
-	ErrNoPermission    = errors.New("no permission")
-	ErrNotFound        = errors.New("not found")
-	ErrInsufficient    = errors.New("insufficient resources")
-	ErrDriverVersion   = errors.New("driver version mismatch")
-	ErrDriverFailure   = errors.New("driver failure")
-)
-
-// Error is a failed MTML call: the code the library returned.
-type Error struct {
-	Code Return
-}
-
-func (e *Error) Error() string { return fmt.Sprintf("%s (%d)", e.Code, int32(e.Code)) }
-
-// Is maps the code to its sentinel.
-func (e *Error) Is(target error) bool {
-	return sentinel(e.Code) == target
-}
-
-func sentinel(r Return) error {
-	switch r {
-	case ErrorDriverNotLoaded:
-		return ErrDriverNotLoaded
-	case ErrorInvalidArgument:
-		return ErrInvalidArgument
-	case ErrorNotSupported:
-		return ErrNotSupported
-	case ErrorNoPermission:
-		return ErrNoPermission
-	case ErrorNotFound:
-		return ErrNotFound
-	case ErrorInsufficientSize, ErrorInsufficientMemory:
-		return ErrInsufficient
-	case ErrorDriverTooOld, ErrorDriverTooNew:
-		return ErrDriverVersion
-	case ErrorDriverFailure, ErrorTimeout, ErrorUnknown:
-		return ErrDriverFailure
-	}
-	return nil
-}
+type Error = sdkerr.Error[Return]
 
 // callError is the error of call(arg) returning code, nil on success, in the
 // form every binding and fake error takes: "mtmlDeviceGetUUID(2): MTML_... (7)".
 func callError(call string, arg int, code Return) error {
-	if code == Success {
-		return nil
-	}
-	return fmt.Errorf("%s(%d): %w", call, arg, &Error{Code: code})
+	return codes().Check(code, call, arg)
 }

@@ -5,18 +5,13 @@ import (
 	"sync"
 
 	"github.com/hami-project/hami/common/fakesdk"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
-// FakeOptions are where a Fake keeps what a real driver keeps.
-type FakeOptions struct {
-	// StatePath is the file active sGPUs are kept in, so they survive a
-	// plugin restart as the driver's would; empty keeps them in memory.
-	StatePath string
-	// DevRoot is where the fake makes the device files the driver makes
-	// (DevRoot/dev/mtgpu.<N>, DevRoot/dev/dri/card<N>,
-	// DevRoot/dev/dri/renderD<128+N>); empty makes none.
-	DevRoot string
-}
+// FakeOptions are where a Fake keeps what a real driver keeps: the active
+// sGPUs (StatePath) and the device files (DevRoot/dev/mtgpu.<N>,
+// DevRoot/dev/dri/card<N>, DevRoot/dev/dri/renderD<128+N>).
+type FakeOptions = fakesdk.Options
 
 // Fake is Library over a described system instead of a driver. It answers
 // with the same values and the same errors (*Error codes) as Binding.
@@ -26,9 +21,12 @@ type Fake struct {
 	devices []Device
 	state   *fakesdk.State[fakeState]
 
-	mu          sync.Mutex // guards initialised and unhealthy
-	initialised bool
-	unhealthy   map[int]bool
+	// Session gives Init and Shutdown; the driver keeps its sGPUs across
+	// them.
+	fakesdk.Session
+
+	mu        sync.Mutex // guards unhealthy
+	unhealthy map[int]bool
 }
 
 // fakeStateAPIVersion versions the state file.
@@ -91,26 +89,10 @@ func (f *Fake) makeDeviceNodes(root string) error {
 // Description is what the fake was built from.
 func (f *Fake) Description() Description { return f.desc }
 
-// Init implements Library.
-func (f *Fake) Init() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.initialised = true
-	return nil
-}
-
-// Shutdown implements Library.
-func (f *Fake) Shutdown() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.initialised = false
-	return nil
-}
-
 // DeviceCount implements Library.
 func (f *Fake) DeviceCount() (int, error) {
-	if !f.isInitialised() {
-		return 0, fmt.Errorf("mtmlLibraryCountDevice: %w", ErrNotInitialized)
+	if !f.IsOpen() {
+		return 0, fmt.Errorf("mtmlLibraryCountDevice: %w", sdkerr.ErrUninitialized)
 	}
 	return len(f.devices), nil
 }
@@ -119,8 +101,8 @@ func (f *Fake) DeviceCount() (int, error) {
 // an index that is not a device, or (when answering needs the device to
 // work) an unhealthy device's driver failure.
 func (f *Fake) check(call string, index int, needsHealth bool) error {
-	if !f.isInitialised() {
-		return fmt.Errorf("mtmlLibraryInitDeviceByIndex(%d): %w", index, ErrNotInitialized)
+	if !f.IsOpen() {
+		return fmt.Errorf("mtmlLibraryInitDeviceByIndex(%d): %w", index, sdkerr.ErrUninitialized)
 	}
 	if index < 0 || index >= len(f.devices) {
 		return callError("mtmlLibraryInitDeviceByIndex", index, ErrorInvalidArgument)
@@ -129,12 +111,6 @@ func (f *Fake) check(call string, index int, needsHealth bool) error {
 		return callError(call, index, ErrorDriverFailure)
 	}
 	return nil
-}
-
-func (f *Fake) isInitialised() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.initialised
 }
 
 func (f *Fake) isHealthy(index int) bool {

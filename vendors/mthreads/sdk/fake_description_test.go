@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hami-project/hami/common/fakesdk"
 	"github.com/stretchr/testify/require"
 )
 
@@ -27,17 +28,17 @@ func TestLoadDescription(t *testing.T) {
 	}{
 		"defaults": {
 			body: header + "model: MTT S4000\n",
-			want: Description{APIVersion: FakeAPIVersion, Kind: "FakeSystem", Model: "MTT S4000"},
+			want: Description{System: fakesdk.System{APIVersion: FakeAPIVersion, Kind: "FakeSystem", Model: "MTT S4000"}},
 		},
 		"everything": {
 			body: header + "model: MTT S4000\ndevices: 4\nseed: node-a\nunhealthy: [0, 3]\n",
-			want: Description{APIVersion: FakeAPIVersion, Kind: "FakeSystem", Model: "MTT S4000", Devices: 4, Seed: "node-a", Unhealthy: []int{0, 3}},
+			want: Description{System: fakesdk.System{APIVersion: FakeAPIVersion, Kind: "FakeSystem", Model: "MTT S4000", Devices: 4, Seed: "node-a", Unhealthy: []int{0, 3}}},
 		},
-		"unknown model":      {body: header + "model: MTT S80\n", wantErr: `model: "MTT S80" is not a known model: use one of ["MTT S4000"]`},
-		"negative devices":   {body: header + "model: MTT S4000\ndevices: -1\n", wantErr: "devices: -1 is out of range"},
-		"too many devices":   {body: header + "model: MTT S4000\ndevices: 65\n", wantErr: "use 1..64"},
-		"unhealthy past end": {body: header + "model: MTT S4000\ndevices: 2\nunhealthy: [2]\n", wantErr: "unhealthy[0]: index 2 is not a device: use 0..1"},
-		"unhealthy twice":    {body: header + "model: MTT S4000\nunhealthy: [1, 1]\n", wantErr: "unhealthy[1]: index 1 is listed twice"},
+		"unknown model":      {body: header + "model: MTT S80\n", wantErr: `model "MTT S80": must be one of MTT S4000`},
+		"negative devices":   {body: header + "model: MTT S4000\ndevices: -1\n", wantErr: "devices -1: must be 1..64"},
+		"too many devices":   {body: header + "model: MTT S4000\ndevices: 65\n", wantErr: "must be 1..64"},
+		"unhealthy past end": {body: header + "model: MTT S4000\ndevices: 2\nunhealthy: [2]\n", wantErr: "unhealthy[0] = 2: must be a device index 0..1"},
+		"unhealthy twice":    {body: header + "model: MTT S4000\nunhealthy: [1, 1]\n", wantErr: "unhealthy[1] = 1: listed twice"},
 		"unknown field":      {body: header + "model: MTT S4000\ndevice: 2\n", wantErr: "device"},
 		"wrong apiVersion":   {body: "apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: MTT S4000\n", wantErr: "want apiVersion fake.mthreads.hami.io/v1"},
 	}

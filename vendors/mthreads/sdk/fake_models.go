@@ -2,8 +2,9 @@ package sdk
 
 import (
 	"fmt"
-	"sort"
 	"strings"
+
+	"github.com/hami-project/hami/common/fakesdk"
 )
 
 // Model is what the fake knows about one Moore Threads product, from
@@ -25,30 +26,21 @@ type Model struct {
 
 // models is the built-in table; a function, not a package variable, so no
 // caller can change it.
-func models() map[string]Model {
-	return map[string]Model{
-		"MTT S4000": {
-			Name: "MTT S4000", MemoryMiB: 48 * 1024, CoreGroups: CoreGroups,
-			ServerSize: 8, MTLinkGroup: 8, NUMANodes: 2,
-		},
-	}
+func models() []Model {
+	return []Model{{
+		Name: "MTT S4000", MemoryMiB: 48 * 1024, CoreGroups: CoreGroups,
+		ServerSize: 8, MTLinkGroup: 8, NUMANodes: 2,
+	}}
 }
 
-// Models are the names of the built-in models, sorted.
-func Models() []string {
-	var names []string
-	for n := range models() {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+// Models are the names of the built-in models.
+func Models() []string { return fakesdk.ModelNames(models(), modelName) }
 
-// LookupModel is the built-in model called name.
-func LookupModel(name string) (Model, bool) {
-	m, ok := models()[name]
-	return m, ok
-}
+// LookupModel is the built-in model called name; the error lists the known
+// ones.
+func LookupModel(name string) (Model, error) { return fakesdk.LookupModel(models(), modelName, name) }
+
+func modelName(m Model) string { return m.Name }
 
 // MemoryUnits is the model's memory in sGPU units.
 func (m Model) MemoryUnits() int { return int(m.MemoryMiB / MemoryUnitMiB) }
@@ -92,11 +84,6 @@ func (m Model) numaNode(i, n int) int {
 	}
 	per := (n + m.NUMANodes - 1) / m.NUMANodes
 	return i / per
-}
-
-func knownModel(name string) bool {
-	_, ok := LookupModel(name)
-	return ok
 }
 
 func virtTypeID(units int) string { return fmt.Sprintf("mtgpu-%d", units) }

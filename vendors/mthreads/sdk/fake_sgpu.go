@@ -70,13 +70,13 @@ func (f *Fake) fits(all []SGPU, index, memoryUnits, coreGroups int) error {
 	}
 	switch {
 	case count >= MaxActivePerDevice:
-		return fmt.Errorf("%d sGPUs already, the most a device holds: %w", count, &Error{Code: ErrorInsufficientMemory})
+		return fmt.Errorf("%d sGPUs already, the most a device holds: %w", count, codes().At(ErrorInsufficientMemory, "sgpuAttach"))
 	case mem+memoryUnits > f.model.MemoryUnits():
 		return fmt.Errorf("%d of %d memory units free, %d asked: %w",
-			f.model.MemoryUnits()-mem, f.model.MemoryUnits(), memoryUnits, &Error{Code: ErrorInsufficientMemory})
+			f.model.MemoryUnits()-mem, f.model.MemoryUnits(), memoryUnits, codes().At(ErrorInsufficientMemory, "sgpuAttach"))
 	case cores+coreGroups > f.model.CoreGroups:
 		return fmt.Errorf("%d of %d core groups free, %d asked: %w",
-			f.model.CoreGroups-cores, f.model.CoreGroups, coreGroups, &Error{Code: ErrorInsufficientMemory})
+			f.model.CoreGroups-cores, f.model.CoreGroups, coreGroups, codes().At(ErrorInsufficientMemory, "sgpuAttach"))
 	}
 	return nil
 }
@@ -86,7 +86,7 @@ func (f *Fake) Detach(id string) error {
 	return f.state.Update(func(s *fakeState) error {
 		i := slices.IndexFunc(s.SGPUs, func(g SGPU) bool { return g.ID == id })
 		if i < 0 {
-			return fmt.Errorf("sgpuDetach(%s): %w", id, &Error{Code: ErrorNotFound})
+			return codes().Err(ErrorNotFound, "sgpuDetach", id)
 		}
 		s.SGPUs = slices.Delete(s.SGPUs, i, i+1)
 		return nil

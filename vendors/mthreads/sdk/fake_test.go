@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/stretchr/testify/require"
 )
 
@@ -84,29 +85,29 @@ func TestFakeSGPUAccounting(t *testing.T) {
 	cases := map[string][]attach{
 		"a whole card then nothing": {
 			{units: 96, cores: 16},
-			{units: 2, want: ErrInsufficient, message: "0 of 96 memory units free, 2 asked"},
+			{units: 2, want: sdkerr.ErrInsufficient, message: "0 of 96 memory units free, 2 asked"},
 		},
 		"only the listed sizes": {
-			{units: 3, want: ErrInvalidArgument, message: "use one of [2 4 8 16 32 64 96]"},
-			{units: 128, want: ErrInvalidArgument},
+			{units: 3, want: sdkerr.ErrInvalidArgument, message: "use one of [2 4 8 16 32 64 96]"},
+			{units: 128, want: sdkerr.ErrInvalidArgument},
 		},
 		"core groups add up to 16": {
 			{units: 2, cores: 10},
-			{units: 2, cores: 7, want: ErrInsufficient, message: "6 of 16 core groups free, 7 asked"},
+			{units: 2, cores: 7, want: sdkerr.ErrInsufficient, message: "6 of 16 core groups free, 7 asked"},
 			{units: 2, cores: 6},
-			{units: 2, cores: 17, want: ErrInvalidArgument, message: "use 0..16"},
+			{units: 2, cores: 17, want: sdkerr.ErrInvalidArgument, message: "use 0..16"},
 		},
 		"devices are accounted apart": {
 			{device: 0, units: 64},
 			{device: 1, units: 64},
 			{device: 0, units: 32},
-			{device: 0, units: 2, want: ErrInsufficient},
+			{device: 0, units: 2, want: sdkerr.ErrInsufficient},
 		},
 		"no such device": {
-			{device: 8, units: 2, want: ErrInvalidArgument, message: "mtmlLibraryInitDeviceByIndex(8)"},
+			{device: 8, units: 2, want: sdkerr.ErrInvalidArgument, message: "mtmlLibraryInitDeviceByIndex(8)"},
 		},
 		"an unhealthy device makes none": {
-			{device: 3, units: 2, want: ErrDriverFailure, message: "sgpuAttach(3): MTML_ERROR_DRIVER_FAILURE (2)"},
+			{device: 3, units: 2, want: sdkerr.ErrFailure, message: "sgpuAttach(3): MTML_ERROR_DRIVER_FAILURE (2)"},
 		},
 	}
 	for name, steps := range cases {
@@ -136,7 +137,7 @@ func TestFakeAtMostOneSGPUPerCoreGroup(t *testing.T) {
 		require.NoError(t, err)
 	}
 	_, err := f.Attach(0, 2, 0)
-	require.ErrorIs(t, err, ErrInsufficient)
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient)
 	require.ErrorContains(t, err, "16 sGPUs already")
 	active, err := f.ActiveVirtDevices(0)
 	require.NoError(t, err)
@@ -160,10 +161,10 @@ func TestFakeSGPUsSurviveARestart(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 2, active)
 	_, err = restarted.Attach(2, 64, 0)
-	require.ErrorIs(t, err, ErrInsufficient, "the restarted driver still accounts the old sGPUs")
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient, "the restarted driver still accounts the old sGPUs")
 
 	require.NoError(t, restarted.Detach(a.ID))
-	require.ErrorIs(t, restarted.Detach(a.ID), ErrNotFound)
+	require.ErrorIs(t, restarted.Detach(a.ID), sdkerr.ErrNotFound)
 	again := newFake(t, ForModel("MTT S4000", "n"), opts)
 	require.Equal(t, []SGPU{b}, again.SGPUs(2))
 	c, err := again.Attach(2, 64, 0)
@@ -180,10 +181,10 @@ func TestFakeHealth(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, ok)
 	_, err = f.Utilization(3)
-	require.ErrorIs(t, err, ErrDriverFailure)
-	require.EqualError(t, err, "mtmlGpuGetUtilization(3): MTML_ERROR_DRIVER_FAILURE (2)")
+	require.ErrorIs(t, err, sdkerr.ErrFailure)
+	require.EqualError(t, err, "mtmlGpuGetUtilization(3): MTML_ERROR_DRIVER_FAILURE (2): library failure")
 	_, err = f.Memory(3)
-	require.ErrorIs(t, err, ErrDriverFailure)
+	require.ErrorIs(t, err, sdkerr.ErrFailure)
 
 	require.NoError(t, f.SetHealthy(3, true))
 	require.NoError(t, f.SetHealthy(0, false))
@@ -193,7 +194,7 @@ func TestFakeHealth(t *testing.T) {
 	ok, err = f.Healthy(0)
 	require.NoError(t, err)
 	require.False(t, ok)
-	require.ErrorIs(t, f.SetHealthy(8, true), ErrInvalidArgument)
+	require.ErrorIs(t, f.SetHealthy(8, true), sdkerr.ErrInvalidArgument)
 }
 
 func TestFakeErrorsMatchTheBinding(t *testing.T) {
@@ -201,17 +202,17 @@ func TestFakeErrorsMatchTheBinding(t *testing.T) {
 	f, err := NewFake(ForModel("MTT S4000", "n"), FakeOptions{})
 	require.NoError(t, err)
 	_, err = f.DeviceCount()
-	require.ErrorIs(t, err, ErrNotInitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
 	_, err = f.Device(0)
-	require.ErrorIs(t, err, ErrNotInitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
 	require.NoError(t, f.Init())
 	_, err = f.Device(8)
-	require.EqualError(t, err, "mtmlLibraryInitDeviceByIndex(8): MTML_ERROR_INVALID_ARGUMENT (3)")
+	require.EqualError(t, err, "mtmlLibraryInitDeviceByIndex(8): MTML_ERROR_INVALID_ARGUMENT (3): invalid argument")
 	_, err = f.Links(-1)
-	require.ErrorIs(t, err, ErrInvalidArgument)
+	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument)
 	require.NoError(t, f.Shutdown())
 	_, err = f.VirtTypes(0)
-	require.ErrorIs(t, err, ErrNotInitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
 }
 
 func TestFakeMakesDeviceFiles(t *testing.T) {
@@ -233,11 +234,11 @@ func TestSGPUSizes(t *testing.T) {
 		require.NoError(t, ValidateMemoryUnits(u))
 	}
 	for _, u := range []int{0, 1, 3, 6, 12, 48, 97, -2} {
-		require.ErrorIs(t, ValidateMemoryUnits(u), ErrInvalidArgument, "%d", u)
+		require.ErrorIs(t, ValidateMemoryUnits(u), sdkerr.ErrInvalidArgument, "%d", u)
 	}
 	require.NoError(t, ValidateCoreGroups(0))
 	require.NoError(t, ValidateCoreGroups(16))
-	require.ErrorIs(t, ValidateCoreGroups(-1), ErrInvalidArgument)
+	require.ErrorIs(t, ValidateCoreGroups(-1), sdkerr.ErrInvalidArgument)
 }
 
 func TestFakeConcurrentAttachesNeverOvercommit(t *testing.T) {
@@ -256,7 +257,7 @@ func TestFakeConcurrentAttachesNeverOvercommit(t *testing.T) {
 			made++
 			continue
 		}
-		require.ErrorIs(t, err, ErrInsufficient)
+		require.ErrorIs(t, err, sdkerr.ErrInsufficient)
 	}
 	require.Equal(t, 12, made, "96 units hold twelve 8-unit slices, however the calls interleave")
 	require.Len(t, f.SGPUs(0), 12)

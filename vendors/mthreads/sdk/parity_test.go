@@ -32,9 +32,9 @@ func TestFakeAnswersAsTheBindingDoes(t *testing.T) {
 			require.Equal(t, uint64(49152), mem.TotalMiB)
 
 			_, err = lib.Device(2)
-			require.EqualError(t, err, "mtmlLibraryInitDeviceByIndex(2): MTML_ERROR_INVALID_ARGUMENT (3)")
+			require.EqualError(t, err, "mtmlLibraryInitDeviceByIndex(2): MTML_ERROR_INVALID_ARGUMENT (3): invalid argument")
 			_, err = lib.Utilization(1)
-			require.EqualError(t, err, "mtmlGpuGetUtilization(1): MTML_ERROR_DRIVER_FAILURE (2)")
+			require.EqualError(t, err, "mtmlGpuGetUtilization(1): MTML_ERROR_DRIVER_FAILURE (2): library failure")
 			healthy, err := lib.Healthy(1)
 			require.NoError(t, err)
 			require.False(t, healthy)

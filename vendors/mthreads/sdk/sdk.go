@@ -12,20 +12,17 @@
 // so this package has no create or destroy either.
 package sdk
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/hami-project/hami/common/devlib"
+)
 
 // Library is the part of MTML the device plugin needs. Devices are named by
 // their MTML index, 0..DeviceCount()-1.
 type Library interface {
-	// Init loads the driver's state; every other call needs it.
-	Init() error
-	// Shutdown releases what Init took.
-	Shutdown() error
-	DeviceCount() (int, error)
-	Device(index int) (Device, error)
-	Memory(index int) (Memory, error)
-	// Utilization is the GPU's busy percentage, 0..100.
-	Utilization(index int) (int, error)
+	// Core's Init loads the driver's state; every other call needs it.
+	devlib.Core[Device, Memory, int]
 	// Healthy reports whether the device answers; MTML has no health
 	// events, so this is polled.
 	Healthy(index int) (bool, error)

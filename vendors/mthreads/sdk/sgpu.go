@@ -3,6 +3,8 @@ package sdk
 import (
 	"fmt"
 	"slices"
+
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // The sGPU partition model (inferred; the toolkit is closed).
@@ -27,14 +29,14 @@ func ValidateMemoryUnits(units int) error {
 		return nil
 	}
 	return fmt.Errorf("%w: sGPU memory of %d units of %d MiB: use one of %v",
-		ErrInvalidArgument, units, MemoryUnitMiB, MemoryUnits())
+		sdkerr.ErrInvalidArgument, units, MemoryUnitMiB, MemoryUnits())
 }
 
 // ValidateCoreGroups refuses a compute share outside 0..CoreGroups (0 means
 // no reserved core group: the sGPU shares what is left).
 func ValidateCoreGroups(groups int) error {
 	if groups < 0 || groups > CoreGroups {
-		return fmt.Errorf("%w: sGPU compute of %d core groups: use 0..%d", ErrInvalidArgument, groups, CoreGroups)
+		return fmt.Errorf("%w: sGPU compute of %d core groups: use 0..%d", sdkerr.ErrInvalidArgument, groups, CoreGroups)
 	}
 	return nil
 }
