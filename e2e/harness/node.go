@@ -83,6 +83,9 @@ func CheckNodePrerequisites() error {
 // kubelet that registers the node, and returns once the node is Ready and
 // schedulable.
 func (c *Cluster) StartNode(ctx context.Context, opts NodeOptions) (*Node, error) {
+	if err := c.lockRealNode(ctx); err != nil {
+		return nil, err
+	}
 	if err := CheckNodePrerequisites(); err != nil {
 		return nil, err
 	}
