@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // Default sonames, searched the usual way and then where Hygon's DTK puts
@@ -47,7 +48,7 @@ func Open(path string) (*Binding, error) {
 
 // OpenPaths loads the two libraries from the given paths; an empty path
 // means the default sonames. Only librocm_smi64.so is required: without
-// libhydmi.so the virtual-device calls fail with ErrNotSupported.
+// libhydmi.so the virtual-device calls fail with sdkerr.ErrNotSupported.
 func OpenPaths(rsmiPath, dmiPath string) (*Binding, error) {
 	lib, err := dynlib.Open(candidates(rsmiPath, rsmiNames)...)
 	if err != nil {
@@ -163,7 +164,7 @@ func healthFrom(_ int, err error) (bool, error) {
 	switch {
 	case err == nil:
 		return true, nil
-	case errors.Is(err, ErrInvalidArgument), errors.Is(err, ErrNotInitialized):
+	case errors.Is(err, sdkerr.ErrInvalidArgument), errors.Is(err, sdkerr.ErrUninitialized):
 		return false, err
 	default:
 		return false, nil

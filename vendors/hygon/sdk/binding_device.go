@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // drmRenderBase is the first DRM render minor: card<N> has renderD<128+N>.
@@ -67,7 +68,7 @@ func (b *Binding) uuid(dev uint32, serial string) (string, error) {
 	}
 	var id uint64
 	if err := rsmiStatus(b.rsmi.UniqueID(dev, &id)); err != nil {
-		if errors.Is(err, ErrNotSupported) {
+		if errors.Is(err, sdkerr.ErrNotSupported) {
 			return "DCU-" + serial, nil
 		}
 		return "", fmt.Errorf("rsmi_dev_unique_id_get(%d): %w", dev, err)
@@ -85,7 +86,7 @@ func (b *Binding) numaNode(dev uint32) (int, error) {
 	var node uint32
 	err := rsmiStatus(b.rsmi.NUMANode(dev, &node))
 	switch {
-	case errors.Is(err, ErrNotSupported):
+	case errors.Is(err, sdkerr.ErrNotSupported):
 		return -1, nil
 	case err != nil:
 		return 0, fmt.Errorf("rsmi_topo_numa_node_number(%d): %w", dev, err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hami-project/hami/common/clib/clibtest"
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // The mocks keep their state in the process environment and in C statics,
@@ -89,7 +90,7 @@ func TestBindingMapsStatusesToErrors(t *testing.T) {
 	defer func() { require.NoError(t, b.Close()) }()
 
 	_, err = b.DeviceCount()
-	require.ErrorIs(t, err, ErrNotInitialized, "before Init")
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized, "before Init")
 	require.ErrorContains(t, err, "rsmi_num_monitor_devices: RSMI_STATUS_INIT_ERROR (8)")
 	require.NoError(t, b.Init())
 	defer func() { require.NoError(t, b.Shutdown()) }()
@@ -105,11 +106,11 @@ func TestBindingMapsStatusesToErrors(t *testing.T) {
 	require.False(t, healthy)
 
 	_, err = b.Device(7)
-	require.ErrorIs(t, err, ErrInvalidArgument)
+	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument)
 	_, err = b.Healthy(7)
-	require.ErrorIs(t, err, ErrInvalidArgument, "a bad index is the caller's error")
+	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument, "a bad index is the caller's error")
 	_, err = b.Memory(-1)
-	require.ErrorIs(t, err, ErrInvalidArgument)
+	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument)
 }
 
 func TestBindingVirtualDevices(t *testing.T) {
@@ -136,20 +137,20 @@ func TestBindingVirtualDevices(t *testing.T) {
 	require.Equal(t, 1, busy)
 
 	_, err = b.CreateVDevice(0, Capacity{ComputeUnits: 46, MemoryMiB: 1})
-	require.ErrorIs(t, err, ErrInsufficientResources)
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient)
 	require.ErrorContains(t, err, "dmiCreateVDevices(0, 46 CUs, 1 MiB): DMI_STATUS_OUT_OF_RESOURCES (11)")
 	_, err = b.CreateVDevice(0, Capacity{ComputeUnits: 0, MemoryMiB: 1})
-	require.ErrorIs(t, err, ErrInvalidArgument)
+	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument)
 	for range 2 {
 		_, err = b.CreateVDevice(0, Capacity{ComputeUnits: 1, MemoryMiB: 1})
 		require.NoError(t, err)
 	}
 	_, err = b.CreateVDevice(0, Capacity{ComputeUnits: 1, MemoryMiB: 1})
-	require.ErrorIs(t, err, ErrInsufficientResources, "at most max per card")
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient, "at most max per card")
 
 	require.NoError(t, b.DestroyVDevice(0))
 	err = b.DestroyVDevice(0)
-	require.ErrorIs(t, err, ErrNotFound)
+	require.ErrorIs(t, err, sdkerr.ErrNotFound)
 	require.ErrorContains(t, err, "dmiDestroySingleVDevice(0): DMI_STATUS_VDEV_NOT_EXIST (15)")
 	again, err := b.CreateVDevice(0, Capacity{ComputeUnits: 2, MemoryMiB: 2})
 	require.NoError(t, err)
@@ -167,28 +168,28 @@ func TestBindingWithoutHydmi(t *testing.T) {
 
 	ok, why := b.HasVirtualDevices()
 	require.False(t, ok)
-	require.ErrorIs(t, why, ErrNotSupported)
+	require.ErrorIs(t, why, sdkerr.ErrNotSupported)
 	d, err := b.Device(0)
 	require.NoError(t, err)
 	require.Equal(t, 60, d.ComputeUnits, "a Z100's CUs from the model table")
 
 	_, err = b.MaxVDevices()
-	require.ErrorIs(t, err, ErrNotSupported)
+	require.ErrorIs(t, err, sdkerr.ErrNotSupported)
 	_, err = b.Remaining(0)
-	require.ErrorIs(t, err, ErrNotSupported)
+	require.ErrorIs(t, err, sdkerr.ErrNotSupported)
 	_, err = b.CreateVDevice(0, Capacity{ComputeUnits: 1, MemoryMiB: 1})
-	require.ErrorIs(t, err, ErrNotSupported)
-	require.ErrorIs(t, b.DestroyVDevice(0), ErrNotSupported)
+	require.ErrorIs(t, err, sdkerr.ErrNotSupported)
+	require.ErrorIs(t, b.DestroyVDevice(0), sdkerr.ErrNotSupported)
 	_, err = b.VDevices()
-	require.ErrorIs(t, err, ErrNotSupported)
+	require.ErrorIs(t, err, sdkerr.ErrNotSupported)
 	_, err = b.VDeviceUtilization(0)
-	require.ErrorIs(t, err, ErrNotSupported)
+	require.ErrorIs(t, err, sdkerr.ErrNotSupported)
 }
 
 func TestBindingDMIStatusNotSupported(t *testing.T) {
 	b := openMocks(t, map[string]string{"HYGON_MOCK_DMI_FAIL": "14"})
 	_, err := b.MaxVDevices()
-	require.ErrorIs(t, err, ErrNotSupported)
+	require.ErrorIs(t, err, sdkerr.ErrNotSupported)
 	require.ErrorContains(t, err, "dmiGetMaxVDeviceCount: DMI_STATUS_DEVICE_NOT_SUPPORT (14)")
 	_, err = b.Device(0)
 	require.ErrorContains(t, err, "dmiGetDeviceInfo(0)")
@@ -294,7 +295,7 @@ func TestBindingUnknownModel(t *testing.T) {
 	require.NoError(t, b.Init())
 	defer func() { require.NoError(t, b.Shutdown()) }()
 	_, err = b.Device(0)
-	require.ErrorIs(t, err, ErrNotSupported, "no CU count without libhydmi.so or a known model")
+	require.ErrorIs(t, err, sdkerr.ErrNotSupported, "no CU count without libhydmi.so or a known model")
 	require.ErrorContains(t, err, "PCI id 1234, not a known model")
 	require.Equal(t, "DCU-1234", modelName(0x1234))
 }

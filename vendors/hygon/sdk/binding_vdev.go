@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // MaxVDevices is how many virtual devices one card can hold.
@@ -66,10 +68,10 @@ func (b *Binding) CreateVDevice(index int, want Capacity) (VDevice, error) {
 // checkCapacity refuses what cannot be passed to the library as C ints.
 func checkCapacity(c Capacity) error {
 	if c.ComputeUnits <= 0 || c.ComputeUnits > math.MaxInt32 {
-		return fmt.Errorf("%d compute units: %w", c.ComputeUnits, ErrInvalidArgument)
+		return fmt.Errorf("%d compute units: %w", c.ComputeUnits, sdkerr.ErrInvalidArgument)
 	}
 	if c.MemoryMiB == 0 || c.MemoryMiB > math.MaxInt32 {
-		return fmt.Errorf("%d MiB: %w", c.MemoryMiB, ErrInvalidArgument)
+		return fmt.Errorf("%d MiB: %w", c.MemoryMiB, sdkerr.ErrInvalidArgument)
 	}
 	return nil
 }
@@ -125,7 +127,7 @@ func (b *Binding) VDevices() ([]VDevice, error) {
 	for id := int32(0); id < cards*perCard && len(out) < int(live); id++ {
 		var info dmiDeviceInfo
 		err := dmiStatus(b.dmi.VDeviceInfo(id, &info))
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, sdkerr.ErrNotFound) {
 			continue
 		}
 		if err != nil {

@@ -1,28 +1,16 @@
 package sdk
 
 import (
-	"errors"
 	"fmt"
+
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
-// Sentinel errors: what a caller decides on. An *Error from either library
-// matches the sentinel its status means.
-var (
-	// ErrNotSupported: the driver cannot do it (libhydmi.so absent, or the
-	// card does not virtualise).
-	ErrNotSupported = errors.New("not supported")
-	// ErrInvalidArgument: a bad index or value.
-	ErrInvalidArgument = errors.New("invalid argument")
-	// ErrNotFound: no such virtual device.
-	ErrNotFound = errors.New("not found")
-	// ErrInsufficientResources: a virtual device does not fit what the card
-	// has left (compute units, memory, or its count of virtual devices).
-	ErrInsufficientResources = errors.New("insufficient resources")
-	// ErrNotInitialized: Init was not called (or failed).
-	ErrNotInitialized = errors.New("not initialized")
-	// ErrBusy: the device or the library is busy; try again.
-	ErrBusy = errors.New("busy")
-)
+// The sentinels an *Error matches are common/sdkerr's: sdkerr.ErrNotSupported
+// (libhydmi.so absent, or a card that does not virtualise),
+// sdkerr.ErrInvalidArgument, sdkerr.ErrNotFound (no such virtual device), ErrInsufficient
+// (a virtual device does not fit the card's compute units, memory or count
+// of virtual devices), ErrUninitialized and sdkerr.ErrBusy (try again).
 
 // Library names an Error's origin.
 const (
@@ -85,22 +73,22 @@ const (
 )
 
 var rsmiCodes = map[uint32]statusCode{
-	rsmiInvalidArgs:    {"RSMI_STATUS_INVALID_ARGS", ErrInvalidArgument},
-	rsmiNotSupported:   {"RSMI_STATUS_NOT_SUPPORTED", ErrNotSupported},
+	rsmiInvalidArgs:    {"RSMI_STATUS_INVALID_ARGS", sdkerr.ErrInvalidArgument},
+	rsmiNotSupported:   {"RSMI_STATUS_NOT_SUPPORTED", sdkerr.ErrNotSupported},
 	rsmiFileError:      {"RSMI_STATUS_FILE_ERROR", nil},
 	4:                  {"RSMI_STATUS_PERMISSION", nil},
-	5:                  {"RSMI_STATUS_OUT_OF_RESOURCES", ErrInsufficientResources},
+	5:                  {"RSMI_STATUS_OUT_OF_RESOURCES", sdkerr.ErrInsufficient},
 	6:                  {"RSMI_STATUS_INTERNAL_EXCEPTION", nil},
-	rsmiOutOfBounds:    {"RSMI_STATUS_INPUT_OUT_OF_BOUNDS", ErrInvalidArgument},
-	rsmiInitError:      {"RSMI_STATUS_INIT_ERROR", ErrNotInitialized},
-	rsmiNotImplemented: {"RSMI_STATUS_NOT_YET_IMPLEMENTED", ErrNotSupported},
-	10:                 {"RSMI_STATUS_NOT_FOUND", ErrNotFound},
+	rsmiOutOfBounds:    {"RSMI_STATUS_INPUT_OUT_OF_BOUNDS", sdkerr.ErrInvalidArgument},
+	rsmiInitError:      {"RSMI_STATUS_INIT_ERROR", sdkerr.ErrUninitialized},
+	rsmiNotImplemented: {"RSMI_STATUS_NOT_YET_IMPLEMENTED", sdkerr.ErrNotSupported},
+	10:                 {"RSMI_STATUS_NOT_FOUND", sdkerr.ErrNotFound},
 	11:                 {"RSMI_STATUS_INSUFFICIENT_SIZE", nil},
 	12:                 {"RSMI_STATUS_INTERRUPT", nil},
 	13:                 {"RSMI_STATUS_UNEXPECTED_SIZE", nil},
 	14:                 {"RSMI_STATUS_NO_DATA", nil},
 	15:                 {"RSMI_STATUS_UNEXPECTED_DATA", nil},
-	16:                 {"RSMI_STATUS_BUSY", ErrBusy},
+	16:                 {"RSMI_STATUS_BUSY", sdkerr.ErrBusy},
 	17:                 {"RSMI_STATUS_REFCOUNT_OVERFLOW", nil},
 	0xFFFFFFFF:         {"RSMI_STATUS_UNKNOWN_ERROR", nil},
 }
@@ -120,36 +108,36 @@ var dmiCodes = map[int32]statusCode{
 	1:                   {"DMI_STATUS_ERROR", nil},
 	2:                   {"DMI_STATUS_NO_MEMORY", nil},
 	3:                   {"DMI_STATUS_OPEN_MKFD_FAILED", nil},
-	4:                   {"DMI_STATUS_MKFD_ALREADY_OPENED", ErrBusy},
+	4:                   {"DMI_STATUS_MKFD_ALREADY_OPENED", sdkerr.ErrBusy},
 	5:                   {"DMI_STATUS_SYS_NODE_NOT_EXIST", nil},
-	dmiNotSupported:     {"DMI_STATUS_NOT_SUPPORTED", ErrNotSupported},
+	dmiNotSupported:     {"DMI_STATUS_NOT_SUPPORTED", sdkerr.ErrNotSupported},
 	7:                   {"DMI_STATUS_MKFD_NOT_OPENED", nil},
 	8:                   {"DMI_STATUS_CREATE_VDEV_FAILED", nil},
 	9:                   {"DMI_STATUS_DESTROY_VDEV_FAILED", nil},
-	dmiInvalidArgs:      {"DMI_STATUS_INVALID_ARGUMENTS", ErrInvalidArgument},
-	dmiOutOfResources:   {"DMI_STATUS_OUT_OF_RESOURCES", ErrInsufficientResources},
+	dmiInvalidArgs:      {"DMI_STATUS_INVALID_ARGUMENTS", sdkerr.ErrInvalidArgument},
+	dmiOutOfResources:   {"DMI_STATUS_OUT_OF_RESOURCES", sdkerr.ErrInsufficient},
 	12:                  {"DMI_STATUS_QUERY_VDEV_INFO_FAILED", nil},
-	dmiNotInitialized:   {"DMI_STATUS_ERROR_NOT_INITIALIZED", ErrNotInitialized},
-	dmiDeviceNotSupport: {"DMI_STATUS_DEVICE_NOT_SUPPORT", ErrNotSupported},
-	dmiVDevNotExist:     {"DMI_STATUS_VDEV_NOT_EXIST", ErrNotFound},
+	dmiNotInitialized:   {"DMI_STATUS_ERROR_NOT_INITIALIZED", sdkerr.ErrUninitialized},
+	dmiDeviceNotSupport: {"DMI_STATUS_DEVICE_NOT_SUPPORT", sdkerr.ErrNotSupported},
+	dmiVDevNotExist:     {"DMI_STATUS_VDEV_NOT_EXIST", sdkerr.ErrNotFound},
 	16:                  {"DMI_STATUS_INIT_DEVICE_FAILED", nil},
-	dmiDeviceBusy:       {"DMI_STATUS_DEVICE_BUSY", ErrBusy},
+	dmiDeviceBusy:       {"DMI_STATUS_DEVICE_BUSY", sdkerr.ErrBusy},
 	18:                  {"DMI_STATUS_FILE_ERROR", nil},
 	19:                  {"DMI_STATUS_PERMISSION", nil},
 	20:                  {"DMI_STATUS_INTERNAL_EXCEPTION", nil},
-	21:                  {"DMI_STATUS_INPUT_OUT_OF_BOUNDS", ErrInvalidArgument},
+	21:                  {"DMI_STATUS_INPUT_OUT_OF_BOUNDS", sdkerr.ErrInvalidArgument},
 	22:                  {"DMI_STATUS_SMI_INIT_ERROR", nil},
-	23:                  {"DMI_STATUS_NOT_FOUND", ErrNotFound},
+	23:                  {"DMI_STATUS_NOT_FOUND", sdkerr.ErrNotFound},
 	24:                  {"DMI_STATUS_INSUFFICIENT_SIZE", nil},
 	25:                  {"DMI_STATUS_INTERRUPT", nil},
 	26:                  {"DMI_STATUS_UNEXPECTED_SIZE", nil},
 	27:                  {"DMI_STATUS_NO_DATA", nil},
 	28:                  {"DMI_STATUS_UNEXPECTED_DATA", nil},
-	29:                  {"DMI_STATUS_SMI_BUSY", ErrBusy},
+	29:                  {"DMI_STATUS_SMI_BUSY", sdkerr.ErrBusy},
 	30:                  {"DMI_STATUS_REFCOUNT_OVERFLOW", nil},
-	31:                  {"DMI_STATUS_NOT_YET_IMPLEMENTED", ErrNotSupported},
+	31:                  {"DMI_STATUS_NOT_YET_IMPLEMENTED", sdkerr.ErrNotSupported},
 	32:                  {"DMI_STATUS_UNKNOWN_ERROR", nil},
 }
 
 // errNoDMI is what every virtual-device call returns without libhydmi.so.
-var errNoDMI = fmt.Errorf("libhydmi.so is not loaded (driver without virtual DCUs): %w", ErrNotSupported)
+var errNoDMI = fmt.Errorf("libhydmi.so is not loaded (driver without virtual DCUs): %w", sdkerr.ErrNotSupported)

@@ -5,20 +5,16 @@ import (
 	"sync"
 
 	"github.com/hami-project/hami/common/fakesdk"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // fakeStateAPIVersion versions the fake driver's state file.
 const fakeStateAPIVersion = "state.fake.hygon.hami.io/v1"
 
-// FakeOptions are where a fake keeps what a real driver keeps.
-type FakeOptions struct {
-	// StatePath keeps the virtual DCUs across restarts, as the driver
-	// does; empty keeps them in memory only.
-	StatePath string
-	// DevRoot is where the fake makes the device files (DevRoot/dev/kfd,
-	// DevRoot/dev/dri/card0, ...); empty makes none.
-	DevRoot string
-}
+// FakeOptions are where a fake keeps what a real driver keeps: the virtual
+// DCUs (StatePath) and the device files (DevRoot/dev/kfd,
+// DevRoot/dev/dri/card0, ...).
+type FakeOptions = fakesdk.Options
 
 // Fake is Library from a Description. It answers with the errors the
 // binding gives for the same situations. Health is polled (ROCm SMI has
@@ -28,11 +24,12 @@ type Fake struct {
 	model Model
 	state *fakesdk.State[fakeState]
 
-	// mu guards initialised, unhealthy and load.
-	mu          sync.Mutex
-	initialised bool
-	unhealthy   map[int]bool
-	load        map[int]fakeLoad
+	session fakesdk.Session
+
+	// mu guards unhealthy and load.
+	mu        sync.Mutex
+	unhealthy map[int]bool
+	load      map[int]fakeLoad
 }
 
 type fakeLoad struct {
@@ -85,20 +82,15 @@ func (f *Fake) makeDeviceFiles(root string) error {
 
 // Init starts the fake library.
 func (f *Fake) Init() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.initialised = true
+	f.session.Open()
 	return nil
 }
 
 // Shutdown stops it; queries fail until the next Init.
 func (f *Fake) Shutdown() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.initialised {
+	if !f.session.Close() {
 		return fmt.Errorf("rsmi_shut_down: %w", rsmiStatus(rsmiInitError))
 	}
-	f.initialised = false
 	return nil
 }
 
@@ -112,9 +104,7 @@ func (f *Fake) DeviceCount() (int, error) {
 
 // ready is the binding's answer to a call before Init.
 func (f *Fake) ready(call string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.initialised {
+	if !f.session.IsOpen() {
 		return fmt.Errorf("%s: %w", call, rsmiStatus(rsmiInitError))
 	}
 	return nil
@@ -182,7 +172,7 @@ func (f *Fake) Healthy(index int) (bool, error) { return healthFrom(f.Utilizatio
 // SetHealthy changes a card's health, for tests.
 func (f *Fake) SetHealthy(index int, healthy bool) error {
 	if index < 0 || index >= f.desc.DeviceCount() {
-		return fmt.Errorf("set health of %d: %w", index, ErrInvalidArgument)
+		return fmt.Errorf("set health of %d: %w", index, sdkerr.ErrInvalidArgument)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -193,7 +183,7 @@ func (f *Fake) SetHealthy(index int, healthy bool) error {
 // SetLoad sets a card's used memory and busy percent, for tests.
 func (f *Fake) SetLoad(index int, usedMiB uint64, busyPercent int) error {
 	if index < 0 || index >= f.desc.DeviceCount() || usedMiB > f.model.MemoryMiB || busyPercent < 0 || busyPercent > 100 {
-		return fmt.Errorf("set load of %d (%d MiB, %d%%): %w", index, usedMiB, busyPercent, ErrInvalidArgument)
+		return fmt.Errorf("set load of %d (%d MiB, %d%%): %w", index, usedMiB, busyPercent, sdkerr.ErrInvalidArgument)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/hami-project/hami/vendors/hygon/sdk"
 )
 
@@ -28,9 +29,9 @@ func TestFakeHealth(t *testing.T) {
 	require.NoError(t, f.SetHealthy(2, true))
 	require.False(t, healthy(0))
 	require.True(t, healthy(2))
-	require.ErrorIs(t, f.SetHealthy(3, true), sdk.ErrInvalidArgument)
+	require.ErrorIs(t, f.SetHealthy(3, true), sdkerr.ErrInvalidArgument)
 	_, err = f.Healthy(3)
-	require.ErrorIs(t, err, sdk.ErrInvalidArgument, "a bad index is an error, not an unhealthy card")
+	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument, "a bad index is an error, not an unhealthy card")
 }
 
 func TestFakeLoad(t *testing.T) {
@@ -44,8 +45,8 @@ func TestFakeLoad(t *testing.T) {
 	busy, err := f.Utilization(1)
 	require.NoError(t, err)
 	require.Equal(t, 35, busy)
-	require.ErrorIs(t, f.SetLoad(1, 40000, 0), sdk.ErrInvalidArgument)
-	require.ErrorIs(t, f.SetLoad(1, 0, 101), sdk.ErrInvalidArgument)
+	require.ErrorIs(t, f.SetLoad(1, 40000, 0), sdkerr.ErrInvalidArgument)
+	require.ErrorIs(t, f.SetLoad(1, 0, 101), sdkerr.ErrInvalidArgument)
 }
 
 func TestFakeCallsBeforeInit(t *testing.T) {
@@ -53,18 +54,18 @@ func TestFakeCallsBeforeInit(t *testing.T) {
 	f, err := sdk.NewFake(describe(sdk.ModelZ100, nil), sdk.FakeOptions{})
 	require.NoError(t, err)
 	_, err = f.DeviceCount()
-	require.ErrorIs(t, err, sdk.ErrNotInitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
 	require.ErrorContains(t, err, "rsmi_num_monitor_devices: RSMI_STATUS_INIT_ERROR (8)")
 	_, err = f.Device(0)
-	require.ErrorIs(t, err, sdk.ErrNotInitialized)
-	require.ErrorIs(t, f.Shutdown(), sdk.ErrNotInitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
+	require.ErrorIs(t, f.Shutdown(), sdkerr.ErrUninitialized)
 	require.NoError(t, f.Init())
 	_, err = f.Device(8)
-	require.ErrorIs(t, err, sdk.ErrInvalidArgument)
+	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument)
 	require.ErrorContains(t, err, "rsmi_dev_id_get(8): RSMI_STATUS_INVALID_ARGS (1)")
 	require.NoError(t, f.Shutdown())
 	_, err = f.Memory(0)
-	require.ErrorIs(t, err, sdk.ErrNotInitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
 }
 
 func TestFakeMakesDeviceFiles(t *testing.T) {

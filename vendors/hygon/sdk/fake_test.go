@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hami-project/hami/common/fakesdk"
 	"github.com/hami-project/hami/vendors/hygon/sdk"
 )
 
@@ -35,10 +36,10 @@ func TestDescriptionValidate(t *testing.T) {
 	}{
 		"a whole server":        {},
 		"some cards":            {change: func(d *sdk.Description) { d.Devices = 2; d.Unhealthy = []int{1} }},
-		"unknown model":         {change: func(d *sdk.Description) { d.Model = "Z200" }, wantErr: `model "Z200": must be one of [Z100 K100-AI]`},
-		"negative devices":      {change: func(d *sdk.Description) { d.Devices = -1 }, wantErr: "devices -1: must be 0 (a whole Z100 server, 8 cards) to 64"},
+		"unknown model":         {change: func(d *sdk.Description) { d.Model = "Z200" }, wantErr: `model "Z200": must be one of Z100, K100-AI`},
+		"negative devices":      {change: func(d *sdk.Description) { d.Devices = -1 }, wantErr: "devices -1: must be 1..64, or 0 for the model's usual server"},
 		"too many devices":      {change: func(d *sdk.Description) { d.Devices = 65 }, wantErr: "devices 65"},
-		"unhealthy not a card":  {change: func(d *sdk.Description) { d.Devices = 2; d.Unhealthy = []int{0, 2} }, wantErr: "unhealthy[1] 2: must be a card index from 0 to 1"},
+		"unhealthy not a card":  {change: func(d *sdk.Description) { d.Devices = 2; d.Unhealthy = []int{0, 2} }, wantErr: "unhealthy[1] = 2: must be a device index 0..1"},
 		"negative max vdevices": {change: func(d *sdk.Description) { d.MaxVDevices = -1 }, wantErr: "maxVDevices -1: must be 0 (default 4) to 60"},
 		"more vdevices than CU": {change: func(d *sdk.Description) { d.MaxVDevices = 61 }, wantErr: "maxVDevices 61"},
 	}
@@ -68,8 +69,11 @@ func TestLoadDescription(t *testing.T) {
 	d, err := sdk.LoadDescription("testdata/fake-k100ai.yaml")
 	require.NoError(t, err)
 	require.Equal(t, sdk.Description{
-		APIVersion: sdk.FakeAPIVersion, Kind: "FakeSystem", Model: sdk.ModelK100AI, Devices: 4, Seed: "node-a",
-		Unhealthy: []int{3}, MaxVDevices: 2,
+		System: fakesdk.System{
+			APIVersion: sdk.FakeAPIVersion, Kind: "FakeSystem", Model: sdk.ModelK100AI, Devices: 4, Seed: "node-a",
+			Unhealthy: []int{3},
+		},
+		MaxVDevices: 2,
 	}, d)
 
 	cases := map[string]struct{ body, wantErr string }{

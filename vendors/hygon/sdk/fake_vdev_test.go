@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/hami-project/hami/vendors/hygon/sdk"
 )
 
@@ -35,11 +36,11 @@ func TestFakeVirtualDeviceAccounting(t *testing.T) {
 	require.Equal(t, capacity(60, 32768), left, "another card is untouched")
 
 	_, err = f.CreateVDevice(1, capacity(1, 1))
-	require.ErrorIs(t, err, sdk.ErrInsufficientResources)
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient)
 	require.ErrorContains(t, err, "dmiCreateVDevices(1, 1 CUs, 1 MiB): DMI_STATUS_OUT_OF_RESOURCES (11)")
 	require.NoError(t, f.DestroyVDevice(4))
 	_, err = f.CreateVDevice(1, capacity(15, 24577))
-	require.ErrorIs(t, err, sdk.ErrInsufficientResources, "memory is counted too")
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient, "memory is counted too")
 	c, err := f.CreateVDevice(1, capacity(15, 24576))
 	require.NoError(t, err)
 	require.Equal(t, 4, c.ID, "the lowest free slot is reused")
@@ -60,7 +61,7 @@ func TestFakeVirtualDeviceLimitPerCard(t *testing.T) {
 		require.NoError(t, err)
 	}
 	_, err := f.CreateVDevice(3, capacity(1, 1))
-	require.ErrorIs(t, err, sdk.ErrInsufficientResources)
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient)
 	_, err = f.CreateVDevice(4, capacity(1, 1))
 	require.NoError(t, err, "the limit is per card")
 }
@@ -73,18 +74,18 @@ func TestFakeVirtualDeviceErrors(t *testing.T) {
 		is      error
 		wantErr string
 	}{
-		"no compute units": {call: func() error { _, err := f.CreateVDevice(0, capacity(0, 1)); return err }, is: sdk.ErrInvalidArgument},
-		"no memory":        {call: func() error { _, err := f.CreateVDevice(0, capacity(1, 0)); return err }, is: sdk.ErrInvalidArgument},
+		"no compute units": {call: func() error { _, err := f.CreateVDevice(0, capacity(0, 1)); return err }, is: sdkerr.ErrInvalidArgument},
+		"no memory":        {call: func() error { _, err := f.CreateVDevice(0, capacity(1, 0)); return err }, is: sdkerr.ErrInvalidArgument},
 		"no such card": {
-			call: func() error { _, err := f.CreateVDevice(8, capacity(1, 1)); return err }, is: sdk.ErrInvalidArgument,
+			call: func() error { _, err := f.CreateVDevice(8, capacity(1, 1)); return err }, is: sdkerr.ErrInvalidArgument,
 			wantErr: "dmiCreateVDevices(8, 1 CUs, 1 MiB): DMI_STATUS_INVALID_ARGUMENTS (10)",
 		},
-		"remaining of no card": {call: func() error { _, err := f.Remaining(-1); return err }, is: sdk.ErrInvalidArgument},
+		"remaining of no card": {call: func() error { _, err := f.Remaining(-1); return err }, is: sdkerr.ErrInvalidArgument},
 		"destroy unknown": {
-			call: func() error { return f.DestroyVDevice(31) }, is: sdk.ErrNotFound,
+			call: func() error { return f.DestroyVDevice(31) }, is: sdkerr.ErrNotFound,
 			wantErr: "dmiDestroySingleVDevice(31): DMI_STATUS_VDEV_NOT_EXIST (15)",
 		},
-		"busy of unknown": {call: func() error { _, err := f.VDeviceUtilization(0); return err }, is: sdk.ErrNotFound},
+		"busy of unknown": {call: func() error { _, err := f.VDeviceUtilization(0); return err }, is: sdkerr.ErrNotFound},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -100,16 +101,16 @@ func TestFakeWithoutVirtualDevices(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, describe(sdk.ModelZ100, func(d *sdk.Description) { d.NoVirtualDevices = true }), sdk.FakeOptions{})
 	_, err := f.MaxVDevices()
-	require.ErrorIs(t, err, sdk.ErrNotSupported)
+	require.ErrorIs(t, err, sdkerr.ErrNotSupported)
 	_, err = f.Remaining(0)
-	require.ErrorIs(t, err, sdk.ErrNotSupported)
+	require.ErrorIs(t, err, sdkerr.ErrNotSupported)
 	_, err = f.CreateVDevice(0, capacity(1, 1))
-	require.ErrorIs(t, err, sdk.ErrNotSupported)
-	require.ErrorIs(t, f.DestroyVDevice(0), sdk.ErrNotSupported)
+	require.ErrorIs(t, err, sdkerr.ErrNotSupported)
+	require.ErrorIs(t, f.DestroyVDevice(0), sdkerr.ErrNotSupported)
 	_, err = f.VDevices()
-	require.ErrorIs(t, err, sdk.ErrNotSupported)
+	require.ErrorIs(t, err, sdkerr.ErrNotSupported)
 	_, err = f.VDeviceUtilization(0)
-	require.ErrorIs(t, err, sdk.ErrNotSupported)
+	require.ErrorIs(t, err, sdkerr.ErrNotSupported)
 	d, err := f.Device(0)
 	require.NoError(t, err)
 	require.Equal(t, 60, d.ComputeUnits, "monitoring works without libhydmi.so")

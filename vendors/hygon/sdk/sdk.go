@@ -12,7 +12,11 @@
 // share a card beyond its own limit.
 package sdk
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/hami-project/hami/common/devlib"
+)
 
 // Device files every container using a DCU needs besides its card's DRM
 // nodes: the compute driver (kfd) and Hygon's management driver (mkfd).
@@ -28,14 +32,7 @@ const PCIVendorID = 0x1d94
 // library's device indexes (0..DeviceCount-1). Errors wrap *Error when the
 // library returned a status, so errors.Is works against the sentinels.
 type Library interface {
-	Init() error
-	Shutdown() error
-	DeviceCount() (int, error)
-	// Device is the identity and fixed facts of one device.
-	Device(index int) (Device, error)
-	Memory(index int) (Memory, error)
-	// Utilization is the device's busy percent (0..100).
-	Utilization(index int) (int, error)
+	devlib.Core[Device, Memory, int]
 	// Healthy reports whether the device answers its queries; ROCm SMI has
 	// no health call, so a device that cannot report its busy percent is
 	// taken as unhealthy (a hung or lost card fails its sysfs reads).
@@ -48,7 +45,7 @@ type Library interface {
 
 // VirtualDevices is the virtual-DCU half of Library (libhydmi.so). Where
 // the library is absent (older drivers), every call returns an error
-// matching ErrNotSupported.
+// matching sdkerr.ErrNotSupported.
 type VirtualDevices interface {
 	// MaxVDevices is how many virtual devices one card can hold.
 	MaxVDevices() (int, error)
@@ -98,19 +95,8 @@ func (d Device) DevicePaths() []string {
 	return []string{DevKFD, DevMKFD, d.CardPath(), d.RenderPath()}
 }
 
-// Memory is a device's VRAM in MiB.
-type Memory struct {
-	TotalMiB uint64
-	UsedMiB  uint64
-}
-
-// FreeMiB is what is not used.
-func (m Memory) FreeMiB() uint64 {
-	if m.UsedMiB > m.TotalMiB {
-		return 0
-	}
-	return m.TotalMiB - m.UsedMiB
-}
+// Memory is a device's memory in MiB.
+type Memory = devlib.Memory
 
 // LinkKind is the interconnect between two devices.
 type LinkKind string

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/dynlib"
 	"github.com/hami-project/hami/common/sdkerr"
 )
@@ -37,7 +38,7 @@ func (b *Binding) Links(index int) ([]Link, error) {
 			return nil, err
 		}
 		if c := mtlinks[peer]; c > 0 {
-			l.Kind, l.Score, l.MTLinks = LinkMTLink, ScoreMTLink, c
+			l.Kind, l.Score, l.MTLinks = LinkMTLink, device.ScoreFabric, c
 		}
 		links = append(links, l)
 	}
@@ -60,15 +61,15 @@ func (b *Binding) pcieLink(index int, dev uintptr, peer int) (Link, error) {
 func pcieKind(level int32) (LinkKind, int32) {
 	switch level {
 	case topologyInternal, topologySingle:
-		return LinkPCIeSwitch, ScorePCIeSwitch
+		return LinkPCIeSwitch, device.ScorePCIeSwitch
 	case topologyMultiple:
-		return LinkPCIeMulti, ScorePCIeMulti
+		return LinkPCIeMulti, device.ScorePCIeMulti
 	case topologyHostBridge:
-		return LinkHostBridge, ScoreHostBridge
+		return LinkHostBridge, device.ScoreHostBridge
 	case topologyNode:
-		return LinkNUMANode, ScoreNUMANode
+		return LinkNUMANode, device.ScoreNUMANode
 	default:
-		return LinkSystem, ScoreSystem
+		return LinkSystem, device.ScoreSystem
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hami-project/hami/common/clib/clibtest"
+	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/dynlib"
 	"github.com/hami-project/hami/common/sdkerr"
 )
@@ -125,16 +126,16 @@ func TestBindingLinks(t *testing.T) {
 	links, err := b.Links(0)
 	require.NoError(t, err)
 	require.Equal(t, []Link{
-		{Peer: 1, Kind: LinkMTLink, Score: ScoreMTLink, MTLinks: 1},
-		{Peer: 2, Kind: LinkHostBridge, Score: ScoreHostBridge},
-		{Peer: 3, Kind: LinkMTLink, Score: ScoreMTLink, MTLinks: 1},
+		{Peer: 1, Kind: LinkMTLink, Score: device.ScoreFabric, MTLinks: 1},
+		{Peer: 2, Kind: LinkHostBridge, Score: device.ScoreHostBridge},
+		{Peer: 3, Kind: LinkMTLink, Score: device.ScoreFabric, MTLinks: 1},
 	}, links)
 
 	b, _ = openMock(t, mockConfig{devices: 2, failAt: -1})
 	require.NoError(t, b.Init())
 	links, err = b.Links(1)
 	require.NoError(t, err)
-	require.Equal(t, []Link{{Peer: 0, Kind: LinkMTLink, Score: ScoreMTLink, MTLinks: 2}}, links,
+	require.Equal(t, []Link{{Peer: 0, Kind: LinkMTLink, Score: device.ScoreFabric, MTLinks: 2}}, links,
 		"both up ports of a two-card ring reach the same peer")
 }
 
@@ -161,9 +162,9 @@ func TestBindingWithoutOptionalCalls(t *testing.T) {
 	links, err := b.Links(2)
 	require.NoError(t, err)
 	require.Equal(t, []Link{
-		{Peer: 0, Kind: LinkHostBridge, Score: ScoreHostBridge},
-		{Peer: 1, Kind: LinkMTLink, Score: ScoreMTLink, MTLinks: 1},
-		{Peer: 3, Kind: LinkMTLink, Score: ScoreMTLink, MTLinks: 1},
+		{Peer: 0, Kind: LinkHostBridge, Score: device.ScoreHostBridge},
+		{Peer: 1, Kind: LinkMTLink, Score: device.ScoreFabric, MTLinks: 1},
+		{Peer: 3, Kind: LinkMTLink, Score: device.ScoreFabric, MTLinks: 1},
 	}, links, "ports probed until the driver says there are no more")
 }
 

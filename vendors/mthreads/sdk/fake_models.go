@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/fakesdk"
 )
 
@@ -66,15 +67,15 @@ func (m Model) VirtTypes() []VirtType {
 // link is how the fake wires cards i and j of a model with n cards.
 func (m Model) link(i, j, n int) Link {
 	if m.MTLinkGroup > 0 && i/m.MTLinkGroup == j/m.MTLinkGroup {
-		return Link{Peer: j, Kind: LinkMTLink, Score: ScoreMTLink, MTLinks: 1}
+		return Link{Peer: j, Kind: LinkMTLink, Score: device.ScoreFabric, MTLinks: 1}
 	}
 	switch {
 	case i/2 == j/2:
-		return Link{Peer: j, Kind: LinkPCIeSwitch, Score: ScorePCIeSwitch}
+		return Link{Peer: j, Kind: LinkPCIeSwitch, Score: device.ScorePCIeSwitch}
 	case m.numaNode(i, n) == m.numaNode(j, n):
-		return Link{Peer: j, Kind: LinkNUMANode, Score: ScoreNUMANode}
+		return Link{Peer: j, Kind: LinkNUMANode, Score: device.ScoreNUMANode}
 	default:
-		return Link{Peer: j, Kind: LinkSystem, Score: ScoreSystem}
+		return Link{Peer: j, Kind: LinkSystem, Score: device.ScoreSystem}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/stretchr/testify/require"
 )
@@ -50,7 +51,7 @@ func TestFakeS4000Server(t *testing.T) {
 	require.Len(t, links, 7)
 	for _, l := range links {
 		require.Equal(t, LinkMTLink, l.Kind, "peer %d", l.Peer)
-		require.Equal(t, ScoreMTLink, l.Score)
+		require.Equal(t, device.ScoreFabric, l.Score)
 	}
 
 	types, err := f.VirtTypes(0)
@@ -69,10 +70,10 @@ func TestFakeTwoServersWorthOfCards(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, links, 15)
 	require.Equal(t, LinkMTLink, links[6].Kind, "card 7 is in card 0's MTLink group")
-	require.Equal(t, Link{Peer: 8, Kind: LinkSystem, Score: ScoreSystem}, links[7], "card 8 is not")
+	require.Equal(t, Link{Peer: 8, Kind: LinkSystem, Score: device.ScoreSystem}, links[7], "card 8 is not")
 	links, err = f.Links(8)
 	require.NoError(t, err)
-	require.Equal(t, Link{Peer: 0, Kind: LinkSystem, Score: ScoreSystem}, links[0])
+	require.Equal(t, Link{Peer: 0, Kind: LinkSystem, Score: device.ScoreSystem}, links[0])
 }
 
 func TestFakeSGPUAccounting(t *testing.T) {

@@ -78,18 +78,7 @@ func (d Device) DeviceNodes() []string {
 }
 
 // Memory is a device's memory in MiB.
-type Memory struct {
-	TotalMiB uint64
-	UsedMiB  uint64
-}
-
-// FreeMiB is what is not used.
-func (m Memory) FreeMiB() uint64 {
-	if m.UsedMiB > m.TotalMiB {
-		return 0
-	}
-	return m.TotalMiB - m.UsedMiB
-}
+type Memory = devlib.Memory
 
 // LinkKind is how two devices reach each other.
 type LinkKind string
@@ -102,17 +91,6 @@ const (
 	LinkHostBridge LinkKind = "HostBridge" // through one host bridge
 	LinkNUMANode   LinkKind = "NUMANode"   // host bridges of one NUMA node
 	LinkSystem     LinkKind = "System"     // across NUMA nodes
-)
-
-// Link scores: higher is faster, on the same scale as the NVIDIA module so
-// the scheduler can compare vendors' topologies.
-const (
-	ScoreMTLink     int32 = 100
-	ScorePCIeSwitch int32 = 60
-	ScorePCIeMulti  int32 = 50
-	ScoreHostBridge int32 = 40
-	ScoreNUMANode   int32 = 30
-	ScoreSystem     int32 = 10
 )
 
 // Link is the best path from a device to Peer (an MTML index).
