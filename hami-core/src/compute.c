@@ -231,7 +231,7 @@ out:
     return i;
 }
 
-/* Long kernels (and new keys) are sampled more often: the events cost nothing beside them, and a key that
+/* Long kernels (and new keys) are sampled at every launch: the events cost nothing beside them, and a key that
  * changes (a new context, new data) is learnt again within a second. */
 static int want_sample(int known, uint64_t cost)
 {
@@ -239,8 +239,10 @@ static int want_sample(int known, uint64_t cost)
         return 0;
     if (tl_rng == 0)
         tl_rng = hami_monotonic_ns() | 1;
-    int often = !known || cost >= HAMI_LONG_KERNEL_NS;
-    tl_countdown = hami_sample_interval(&tl_rng, often ? HAMI_SAMPLE_MEAN_LONG : HAMI_SAMPLE_MEAN);
+    /* Every launch of a long kernel (or a new key) is timed: its mean is then the mean of all
+     * launches, not of a random subset, and two events are nothing beside the kernel. */
+    int every = !known || cost >= HAMI_LONG_KERNEL_NS;
+    tl_countdown = every ? 1 : hami_sample_interval(&tl_rng, HAMI_SAMPLE_MEAN);
     return 1;
 }
 

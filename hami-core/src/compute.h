@@ -18,10 +18,9 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
-#define HAMI_EVENT_PAIRS 4
+#define HAMI_EVENT_PAIRS 8
 #define HAMI_SAMPLE_MEAN 32
-#define HAMI_SAMPLE_MEAN_LONG 2          /* for kernels of HAMI_LONG_KERNEL_NS and more */
-#define HAMI_LONG_KERNEL_NS 200000ULL
+#define HAMI_LONG_KERNEL_NS 200000ULL   /* kernels this long are timed at every launch */
 #define HAMI_BUSY_SKIPS 8                /* launches a sample may wait for an idle stream */
 #define HAMI_SHARE_CHECK_NS 500000000ULL /* default policy: look for other tenants twice a second */
 #define HAMI_OTHERS_BUSY_PCT 15          /* default policy: others use more than this: share the device */
