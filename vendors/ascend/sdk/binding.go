@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // DefaultLibraryNames are where DCMI is looked for when Open gets no path:
@@ -70,24 +71,18 @@ func WithSysfsRoot(root string) Option { return func(b *Binding) { b.sysfs = roo
 // Open loads DCMI from path, or from DefaultLibraryNames when path is
 // empty, and binds its calls. Call Init before anything else.
 func Open(path string, opts ...Option) (*Binding, error) {
-	names := DefaultLibraryNames()
-	if path != "" {
-		names = []string{path}
-	}
-	lib, err := dynlib.Open(names...)
-	if err != nil {
-		return nil, fmt.Errorf("open dcmi: %w", err)
-	}
-	b := &Binding{lib: lib, sysfs: "/sys"}
+	b := &Binding{sysfs: "/sys"}
 	for _, o := range opts {
 		o(b)
 	}
-	if err := lib.Bind(&b.fn); err != nil {
-		return nil, fmt.Errorf("open dcmi: %w", closeOnError(err, lib))
+	lib, err := dynlib.OpenBound(path, DefaultLibraryNames(), &b.fn)
+	if err != nil {
+		return nil, fmt.Errorf("open dcmi: %w", err)
 	}
+	b.lib = lib
 	if b.fn.MemoryInfoV3 == nil && b.fn.HBMInfo == nil {
 		return nil, fmt.Errorf("open dcmi %s: %w", lib.Path(),
-			closeOnError(fmt.Errorf("neither dcmi_get_device_memory_info_v3 nor dcmi_get_device_hbm_info: %w", ErrNotSupported), lib))
+			closeOnError(fmt.Errorf("neither dcmi_get_device_memory_info_v3 nor dcmi_get_device_hbm_info: %w", sdkerr.ErrNotSupported), lib))
 	}
 	return b, nil
 }
@@ -132,7 +127,7 @@ func (b *Binding) DeviceCount() (int, error) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if b.devices == nil {
-		return 0, ErrNotInitialized
+		return 0, sdkerr.ErrUninitialized
 	}
 	return len(b.devices), nil
 }
@@ -141,10 +136,10 @@ func (b *Binding) die(index int) (dieAddr, error) {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	if b.devices == nil {
-		return dieAddr{}, ErrNotInitialized
+		return dieAddr{}, sdkerr.ErrUninitialized
 	}
 	if index < 0 || index >= len(b.devices) {
-		return dieAddr{}, fmt.Errorf("device %d of %d: %w", index, len(b.devices), ErrInvalidDevice)
+		return dieAddr{}, fmt.Errorf("device %d of %d: %w", index, len(b.devices), sdkerr.ErrNoDevice)
 	}
 	return b.devices[index], nil
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // maxCards bounds the card list DCMI fills.
@@ -18,7 +19,7 @@ func (b *Binding) enumerate() ([]dieAddr, error) {
 		return nil, err
 	}
 	if n < 0 || n > maxCards {
-		return nil, fmt.Errorf("dcmi_get_card_list: %d cards: %w", n, ErrUnknown)
+		return nil, fmt.Errorf("dcmi_get_card_list: %d cards: %w", n, sdkerr.ErrFailure)
 	}
 	devices := []dieAddr{}
 	for _, card := range cards[:n] {
@@ -108,7 +109,7 @@ func (b *Binding) memory(d dieAddr) (Memory, error) {
 		}
 	}
 	if b.fn.MemoryInfoV3 == nil {
-		return Memory{}, fmt.Errorf("dcmi_get_device_memory_info_v3: %w", ErrNotSupported)
+		return Memory{}, fmt.Errorf("dcmi_get_device_memory_info_v3: %w", sdkerr.ErrNotSupported)
 	}
 	var m cMemoryInfo
 	if err := check(fmt.Sprintf("dcmi_get_device_memory_info_v3(%d, %d)", d.card, d.dev), b.fn.MemoryInfoV3(d.card, d.dev, &m)); err != nil {
@@ -169,7 +170,7 @@ func (b *Binding) Templates(index int) ([]Template, error) {
 		return nil, err
 	}
 	if !d.known {
-		return nil, fmt.Errorf("templates of chip %q: %w", dynlib.GoString(d.chip.ChipName[:]), ErrNotSupported)
+		return nil, fmt.Errorf("templates of chip %q: %w", dynlib.GoString(d.chip.ChipName[:]), sdkerr.ErrNotSupported)
 	}
 	return slices.Clone(d.model.Templates), nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hami-project/hami/common/clib/clibtest"
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // mockControl are the mock library's test-only calls.
@@ -71,9 +72,9 @@ func TestBindingBeforeInit(t *testing.T) {
 	t.Parallel()
 	b, _ := openMock(t, "910B3", 1)
 	_, err := b.DeviceCount()
-	require.ErrorIs(t, err, ErrNotInitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
 	_, err = b.Device(0)
-	require.ErrorIs(t, err, ErrNotInitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
 }
 
 func TestBindingDevices(t *testing.T) {
@@ -116,7 +117,7 @@ func TestBindingDevices(t *testing.T) {
 	require.False(t, h.Healthy())
 
 	_, err = b.Device(8)
-	require.ErrorIs(t, err, ErrInvalidDevice)
+	require.ErrorIs(t, err, sdkerr.ErrNoDevice)
 }
 
 func TestBindingNUMANodeFromSysfs(t *testing.T) {
@@ -231,14 +232,14 @@ func TestBindingPartitions(t *testing.T) {
 	require.Empty(t, none)
 
 	_, err = b.CreatePartition(1, "vir10_3c_32g")
-	require.ErrorIs(t, err, ErrNoCapacity, "15 of 20 cores are taken")
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient, "15 of 20 cores are taken")
 	require.ErrorContains(t, err, "dcmi_create_vdevice(2, 0, vir10_3c_32g): -8020 DCMI_ERR_CODE_RESOURCE_OCCUPIED")
 	_, err = b.CreatePartition(1, "vir99")
-	require.ErrorIs(t, err, ErrInvalidArgument)
+	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument)
 
 	require.NoError(t, b.DestroyPartition(1, 100))
 	err = b.DestroyPartition(1, 100)
-	require.ErrorIs(t, err, ErrNotFound)
+	require.ErrorIs(t, err, sdkerr.ErrNotFound)
 	var dcmiErr *Error
 	require.ErrorAs(t, err, &dcmiErr)
 	require.Equal(t, CodeDeviceNotExist, dcmiErr.Code)
@@ -255,25 +256,25 @@ func TestBindingMapsReturnCodes(t *testing.T) {
 		run  func(b *Binding) error
 		want error
 	}{
-		"init": {call: "dcmi_init", code: CodeInnerErr, want: ErrUnknown,
+		"init": {call: "dcmi_init", code: CodeInnerErr, want: sdkerr.ErrFailure,
 			run: func(b *Binding) error { return b.Init() }},
-		"card list": {call: "dcmi_get_card_list", code: CodeNotReady, want: ErrNotInitialized,
+		"card list": {call: "dcmi_get_card_list", code: CodeNotReady, want: sdkerr.ErrUninitialized,
 			run: func(b *Binding) error { return b.Init() }},
-		"die id": {call: "dcmi_get_device_die_v2", code: CodeNotSupport, want: ErrNotSupported,
+		"die id": {call: "dcmi_get_device_die_v2", code: CodeNotSupport, want: sdkerr.ErrNotSupported,
 			run: func(b *Binding) error { _, err := b.Device(0); return err }},
-		"health": {call: "dcmi_get_device_health", code: CodeInvalidDeviceID, want: ErrInvalidDevice,
+		"health": {call: "dcmi_get_device_health", code: CodeInvalidDeviceID, want: sdkerr.ErrNoDevice,
 			run: func(b *Binding) error { _, err := b.Health(0); return err }},
-		"utilization": {call: "dcmi_get_device_utilization_rate", code: CodeOperNotPermitted, want: ErrNotPermitted,
+		"utilization": {call: "dcmi_get_device_utilization_rate", code: CodeOperNotPermitted, want: sdkerr.ErrNoPermission,
 			run: func(b *Binding) error { _, err := b.Utilization(0); return err }},
-		"hbm": {call: "dcmi_get_device_hbm_info", code: CodeTimeOut, want: ErrUnknown,
+		"hbm": {call: "dcmi_get_device_hbm_info", code: CodeTimeOut, want: sdkerr.ErrFailure,
 			run: func(b *Binding) error { _, err := b.Memory(0); return err }},
-		"create": {call: "dcmi_create_vdevice", code: CodeNotSupportInContainer, want: ErrNotSupported,
+		"create": {call: "dcmi_create_vdevice", code: CodeNotSupportInContainer, want: sdkerr.ErrNotSupported,
 			run: func(b *Binding) error { _, err := b.CreatePartition(0, "vir05_1c_16g"); return err }},
-		"destroy": {call: "dcmi_set_destroy_vdevice", code: CodeOperNotPermitted, want: ErrNotPermitted,
+		"destroy": {call: "dcmi_set_destroy_vdevice", code: CodeOperNotPermitted, want: sdkerr.ErrNoPermission,
 			run: func(b *Binding) error { return b.DestroyPartition(0, 100) }},
-		"pcie": {call: "dcmi_get_device_pcie_info_v2", code: CodeInvalidParameter, want: ErrInvalidArgument,
+		"pcie": {call: "dcmi_get_device_pcie_info_v2", code: CodeInvalidParameter, want: sdkerr.ErrInvalidArgument,
 			run: func(b *Binding) error { _, err := b.NUMANode(0); return err }},
-		"list": {call: "dcmi_get_device_info", code: CodeIoctlFail, want: ErrUnknown,
+		"list": {call: "dcmi_get_device_info", code: CodeIoctlFail, want: sdkerr.ErrFailure,
 			run: func(b *Binding) error { _, err := b.Partitions(0); return err }},
 	}
 	for name, tc := range cases {

@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // CreatePartition makes a vNPU of template on device index; the driver
@@ -15,7 +16,7 @@ func (b *Binding) CreatePartition(index int, template string) (Partition, error)
 		return Partition{}, err
 	}
 	if len(template) == 0 || len(template) >= templateNameLen {
-		return Partition{}, fmt.Errorf("template %q: %w", template, ErrInvalidArgument)
+		return Partition{}, fmt.Errorf("template %q: %w", template, sdkerr.ErrInvalidArgument)
 	}
 	in := cCreateVDevRes{VDevID: vdevIDAny, VFGID: vdevIDAny}
 	copy(in.TemplateName[:], template)
@@ -48,7 +49,7 @@ func (b *Binding) Partitions(index int) ([]Partition, error) {
 		return nil, err
 	}
 	if b.fn.DeviceInfo == nil {
-		return nil, fmt.Errorf("dcmi_get_device_info: %w", ErrNotSupported)
+		return nil, fmt.Errorf("dcmi_get_device_info: %w", sdkerr.ErrNotSupported)
 	}
 	var total cSocTotalResource
 	size := uint32(unsafe.Sizeof(total))
@@ -57,7 +58,7 @@ func (b *Binding) Partitions(index int) ([]Partition, error) {
 		return nil, err
 	}
 	if total.VDevNum > maxVDevNum {
-		return nil, fmt.Errorf("%s: %d vNPUs: %w", call, total.VDevNum, ErrUnknown)
+		return nil, fmt.Errorf("%s: %d vNPUs: %w", call, total.VDevNum, sdkerr.ErrFailure)
 	}
 	out := make([]Partition, 0, total.VDevNum)
 	for _, id := range total.VDevID[:total.VDevNum] {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/hami-project/hami/common/fakesdk"
 	"github.com/stretchr/testify/require"
 )
 
@@ -15,12 +16,12 @@ func TestDescriptionValidate(t *testing.T) {
 		wantErr string
 	}{
 		"server":             {desc: ForModel("910B3", "n")},
-		"910C pairs":         {desc: Description{Model: "910C", Devices: 4}},
-		"unknown model":      {desc: Description{Model: "910Z"}, wantErr: `model "910Z": must be one of [310P3 910A 910B3 910B4 910B4-1 910C]`},
-		"negative devices":   {desc: Description{Model: "910A", Devices: -1}, wantErr: "devices -1"},
-		"odd 910C":           {desc: Description{Model: "910C", Devices: 5}, wantErr: "multiple of 2"},
-		"unhealthy too high": {desc: Description{Model: "310P3", Devices: 2, Unhealthy: []int{2}}, wantErr: "unhealthy index 2: must be a device index below 2"},
-		"unhealthy twice":    {desc: Description{Model: "310P3", Unhealthy: []int{1, 1}}, wantErr: "list each index once"},
+		"910C pairs":         {desc: Description{System: fakesdk.System{Model: "910C", Devices: 4}}},
+		"unknown model":      {desc: Description{System: fakesdk.System{Model: "910Z"}}, wantErr: `model "910Z": must be one of 310P3, 910A, 910B3, 910B4, 910B4-1, 910C`},
+		"negative devices":   {desc: Description{System: fakesdk.System{Model: "910A", Devices: -1}}, wantErr: "devices -1"},
+		"odd 910C":           {desc: Description{System: fakesdk.System{Model: "910C", Devices: 5}}, wantErr: "multiple of 2"},
+		"unhealthy too high": {desc: Description{System: fakesdk.System{Model: "310P3", Devices: 2, Unhealthy: []int{2}}}, wantErr: "unhealthy[0] = 2: must be a device index 0..1"},
+		"unhealthy twice":    {desc: Description{System: fakesdk.System{Model: "310P3", Unhealthy: []int{1, 1}}}, wantErr: "unhealthy[1] = 1: listed twice"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -44,7 +45,7 @@ func TestLoadDescription(t *testing.T) {
 	}{
 		"good": {
 			body: "apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: 910B4-1\ndevices: 4\nseed: node-a\nunhealthy: [1]\n",
-			want: Description{APIVersion: APIVersionFake, Kind: "FakeSystem", Model: "910B4-1", Devices: 4, Seed: "node-a", Unhealthy: []int{1}},
+			want: Description{System: fakesdk.System{APIVersion: APIVersionFake, Kind: "FakeSystem", Model: "910B4-1", Devices: 4, Seed: "node-a", Unhealthy: []int{1}}},
 		},
 		"unknown field": {body: "apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: 910A\ngpus: 2\n", wantErr: "gpus"},
 		"wrong version": {body: "apiVersion: fake.nvidia.hami.io/v1\nkind: FakeSystem\nmodel: 910A\n", wantErr: "not supported"},

@@ -1,22 +1,6 @@
 package sdk
 
-import (
-	"errors"
-	"fmt"
-)
-
-// Sentinel errors, matched with errors.Is whether the error came from the
-// binding or the fake.
-var (
-	ErrNotInitialized  = errors.New("dcmi not initialized")
-	ErrInvalidArgument = errors.New("invalid argument")
-	ErrInvalidDevice   = errors.New("no such device")
-	ErrNotFound        = errors.New("not found")
-	ErrNoCapacity      = errors.New("not enough free resources on the device")
-	ErrNotSupported    = errors.New("not supported")
-	ErrNotPermitted    = errors.New("operation not permitted")
-	ErrUnknown         = errors.New("dcmi error")
-)
+import "github.com/hami-project/hami/common/sdkerr"
 
 // Code is a DCMI return code.
 type Code int32
@@ -47,96 +31,71 @@ const (
 	CodeNotSupport            Code = -8255
 )
 
-type codeInfo struct {
-	name     string
-	sentinel error
+// codeNames names each code after "DCMI_ERR_CODE_" (the header spells
+// one of them DCMI_ERROR_CODE_NOT_SUPPORT).
+func codeNames() map[Code]string {
+	return map[Code]string{
+		CodeInvalidParameter: "INVALID_PARAMETER", CodeOperNotPermitted: "OPER_NOT_PERMITTED",
+		CodeMemOperateFail: "MEM_OPERATE_FAIL", CodeSecureFunFail: "SECURE_FUN_FAIL", CodeInnerErr: "INNER_ERR",
+		CodeTimeOut: "TIME_OUT", CodeInvalidDeviceID: "INVALID_DEVICE_ID", CodeDeviceNotExist: "DEVICE_NOT_EXIST",
+		CodeIoctlFail: "IOCTL_FAIL", CodeSendMsgFail: "SEND_MSG_FAIL", CodeRecvMsgFail: "RECV_MSG_FAIL",
+		CodeNotReady: "NOT_READY", CodeNotSupportInContainer: "NOT_SUPPORT_IN_CONTAINER",
+		CodeFileOperateFail: "FILE_OPERATE_FAIL", CodeResetFail: "RESET_FAIL", CodeAbortOperate: "ABORT_OPERATE",
+		CodeIsUpgrading: "IS_UPGRADING", CodeResourceOccupied: "RESOURCE_OCCUPIED",
+		CodePartitionNotRight: "PARTITION_NOT_RIGHT", CodeConfigureNotRight: "CONFIGURE_NOT_RIGHT",
+	}
 }
 
-// codeInfos names each code and the sentinel it means. A function, not a
-// package map, so no mutable state is shared.
-func codeInfos(c Code) codeInfo {
-	switch c {
-	case CodeInvalidParameter:
-		return codeInfo{"DCMI_ERR_CODE_INVALID_PARAMETER", ErrInvalidArgument}
-	case CodeOperNotPermitted:
-		return codeInfo{"DCMI_ERR_CODE_OPER_NOT_PERMITTED", ErrNotPermitted}
-	case CodeInvalidDeviceID:
-		return codeInfo{"DCMI_ERR_CODE_INVALID_DEVICE_ID", ErrInvalidDevice}
-	case CodeDeviceNotExist:
-		return codeInfo{"DCMI_ERR_CODE_DEVICE_NOT_EXIST", ErrNotFound}
-	case CodeResourceOccupied:
-		return codeInfo{"DCMI_ERR_CODE_RESOURCE_OCCUPIED", ErrNoCapacity}
-	case CodeNotSupport:
-		return codeInfo{"DCMI_ERROR_CODE_NOT_SUPPORT", ErrNotSupported}
-	case CodeNotSupportInContainer:
-		return codeInfo{"DCMI_ERR_CODE_NOT_SUPPORT_IN_CONTAINER", ErrNotSupported}
-	case CodeNotReady:
-		return codeInfo{"DCMI_ERR_CODE_NOT_READY", ErrNotInitialized}
+// codes is DCMI's table of return codes. A function, not a package
+// variable, so no mutable state is shared.
+func codes() sdkerr.Table[Code] {
+	sentinel := func(c Code) error {
+		switch c {
+		case CodeInvalidParameter:
+			return sdkerr.ErrInvalidArgument
+		case CodeOperNotPermitted:
+			return sdkerr.ErrNoPermission
+		case CodeInvalidDeviceID:
+			return sdkerr.ErrNoDevice
+		case CodeDeviceNotExist:
+			return sdkerr.ErrNotFound
+		case CodeResourceOccupied:
+			return sdkerr.ErrInsufficient
+		case CodeNotSupport, CodeNotSupportInContainer:
+			return sdkerr.ErrNotSupported
+		case CodeNotReady:
+			return sdkerr.ErrUninitialized
+		}
+		return nil
 	}
-	return codeInfo{otherCodeName(c), ErrUnknown}
-}
-
-func otherCodeName(c Code) string {
-	switch c {
-	case CodeMemOperateFail:
-		return "DCMI_ERR_CODE_MEM_OPERATE_FAIL"
-	case CodeSecureFunFail:
-		return "DCMI_ERR_CODE_SECURE_FUN_FAIL"
-	case CodeInnerErr:
-		return "DCMI_ERR_CODE_INNER_ERR"
-	case CodeTimeOut:
-		return "DCMI_ERR_CODE_TIME_OUT"
-	case CodeIoctlFail:
-		return "DCMI_ERR_CODE_IOCTL_FAIL"
-	case CodeSendMsgFail:
-		return "DCMI_ERR_CODE_SEND_MSG_FAIL"
-	case CodeRecvMsgFail:
-		return "DCMI_ERR_CODE_RECV_MSG_FAIL"
-	case CodeFileOperateFail:
-		return "DCMI_ERR_CODE_FILE_OPERATE_FAIL"
-	case CodeResetFail:
-		return "DCMI_ERR_CODE_RESET_FAIL"
-	case CodeAbortOperate:
-		return "DCMI_ERR_CODE_ABORT_OPERATE"
-	case CodeIsUpgrading:
-		return "DCMI_ERR_CODE_IS_UPGRADING"
-	case CodePartitionNotRight:
-		return "DCMI_ERR_CODE_PARTITION_NOT_RIGHT"
-	case CodeConfigureNotRight:
-		return "DCMI_ERR_CODE_CONFIGURE_NOT_RIGHT"
+	t := sdkerr.Table[Code]{
+		Success:   CodeOK,
+		Entries:   []sdkerr.Entry[Code]{{Code: CodeOK, Name: "DCMI_OK"}, {Code: CodeNotSupport, Name: "DCMI_ERROR_CODE_NOT_SUPPORT", Sentinel: sentinel(CodeNotSupport)}},
+		Unknown:   func(Code) string { return "DCMI_UNKNOWN_CODE" },
+		Fallback:  sdkerr.ErrFailure,
+		CodeFirst: true,
 	}
-	return "DCMI_UNKNOWN_CODE"
+	for c, name := range codeNames() {
+		t.Entries = append(t.Entries, sdkerr.Entry[Code]{Code: c, Name: "DCMI_ERR_CODE_" + name, Sentinel: sentinel(c)})
+	}
+	return t
 }
 
 // Name is the code's name in the DCMI header.
-func (c Code) Name() string {
-	if c == CodeOK {
-		return "DCMI_OK"
-	}
-	return codeInfos(c).name
-}
+func (c Code) Name() string { return codes().Name(c) }
 
-// Error is a DCMI call that failed, with the code it returned.
-type Error struct {
-	// Call names the function and its arguments, e.g. "dcmi_get_device_health(0, 1)".
-	Call string
-	Code Code
-}
-
-func (e *Error) Error() string {
-	return fmt.Sprintf("%s: %d %s: %v", e.Call, int32(e.Code), e.Code.Name(), codeInfos(e.Code).sentinel)
-}
-
-// Unwrap is the sentinel the code means.
-func (e *Error) Unwrap() error { return codeInfos(e.Code).sentinel }
+// Error is a DCMI call that failed: the call with its arguments, e.g.
+// "dcmi_get_device_health(0, 1)", and the code it returned; it unwraps to
+// the sdkerr sentinel the code means.
+type Error = sdkerr.Error[Code]
 
 // check turns a DCMI return value into nil or an *Error.
 func check(call string, ret int32) error {
 	if ret == int32(CodeOK) {
 		return nil
 	}
-	return &Error{Call: call, Code: Code(ret)}
+	return callErr(call, Code(ret))
 }
 
 // callErr builds the error a call returns for code, as the library would.
-func callErr(call string, code Code) error { return &Error{Call: call, Code: code} }
+func callErr(call string, code Code) error { return codes().At(code, call) }

@@ -8,19 +8,16 @@ import (
 	"sync"
 
 	"github.com/hami-project/hami/common/fakesdk"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // apiVersionFakeState is the schema of the fake driver's state file.
 const apiVersionFakeState = "state.fake.ascend.hami.io/v1"
 
-// FakeOptions are where the fake keeps what a driver keeps.
-type FakeOptions struct {
-	// StatePath keeps vNPUs across a reopen, as the driver keeps them
-	// across a plugin restart; empty keeps them in memory only.
-	StatePath string
-	// DevRoot is where device nodes are made; empty makes none.
-	DevRoot string
-}
+// FakeOptions are where the fake keeps what a driver keeps: the vNPUs
+// across a reopen (StatePath), as the driver keeps them across a plugin
+// restart, and the device nodes (DevRoot).
+type FakeOptions = fakesdk.Options
 
 // Fake is Library over a described node, for tests and the demo.
 type Fake struct {
@@ -29,9 +26,12 @@ type Fake struct {
 	opts  FakeOptions
 	state *fakesdk.State[fakeState]
 
-	// mu guards the run-time knobs below and inited.
+	// Session gives Init and Shutdown; every call but Init fails while
+	// it is closed.
+	fakesdk.Session
+
+	// mu guards the run-time knobs below.
 	mu          sync.Mutex
-	inited      bool
 	unhealthy   map[int]bool
 	utilization map[int]int
 	usedMiB     map[int]uint64
@@ -94,22 +94,6 @@ func (f *Fake) makeNodes() error {
 // Model is the fake's model.
 func (f *Fake) Model() Model { return f.model }
 
-// Init readies the fake.
-func (f *Fake) Init() error {
-	f.mu.Lock()
-	f.inited = true
-	f.mu.Unlock()
-	return nil
-}
-
-// Shutdown makes every call but Init fail until Init again.
-func (f *Fake) Shutdown() error {
-	f.mu.Lock()
-	f.inited = false
-	f.mu.Unlock()
-	return nil
-}
-
 // DeviceCount is the number of dies described.
 func (f *Fake) DeviceCount() (int, error) {
 	if err := f.ready(); err != nil {
@@ -120,10 +104,8 @@ func (f *Fake) DeviceCount() (int, error) {
 
 // ready fails as the binding does before Init.
 func (f *Fake) ready() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if !f.inited {
-		return ErrNotInitialized
+	if !f.IsOpen() {
+		return sdkerr.ErrUninitialized
 	}
 	return nil
 }
@@ -134,7 +116,7 @@ func (f *Fake) checkIndex(index int) error {
 		return err
 	}
 	if n := f.desc.DeviceCount(); index < 0 || index >= n {
-		return fmt.Errorf("device %d of %d: %w", index, n, ErrInvalidDevice)
+		return fmt.Errorf("device %d of %d: %w", index, n, sdkerr.ErrNoDevice)
 	}
 	return nil
 }

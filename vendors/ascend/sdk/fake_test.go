@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/stretchr/testify/require"
 )
 
@@ -109,7 +110,7 @@ func TestFakePartitionAccounting(t *testing.T) {
 				ids = append(ids, p.ID)
 			}
 			_, err := f.CreatePartition(1, tc.refused)
-			require.ErrorIs(t, err, ErrNoCapacity)
+			require.ErrorIs(t, err, sdkerr.ErrInsufficient)
 			var dcmiErr *Error
 			require.ErrorAs(t, err, &dcmiErr)
 			require.Equal(t, CodeResourceOccupied, dcmiErr.Code)
@@ -135,21 +136,21 @@ func TestFakeErrorsMatchTheBinding(t *testing.T) {
 	f, err := NewFake(ForModel("910B3", "n"), FakeOptions{})
 	require.NoError(t, err)
 	_, err = f.DeviceCount()
-	require.ErrorIs(t, err, ErrNotInitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
 	require.NoError(t, f.Init())
 	_, err = f.Device(8)
-	require.ErrorIs(t, err, ErrInvalidDevice)
+	require.ErrorIs(t, err, sdkerr.ErrNoDevice)
 	_, err = f.CreatePartition(0, "vir05_1c_8g")
-	require.ErrorIs(t, err, ErrInvalidArgument, "a 910B4 template on a 910B3")
+	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument, "a 910B4 template on a 910B3")
 	require.ErrorContains(t, err, "dcmi_create_vdevice(0, 0, vir05_1c_8g): -8001 DCMI_ERR_CODE_INVALID_PARAMETER")
 	err = f.DestroyPartition(0, 100)
-	require.ErrorIs(t, err, ErrNotFound)
+	require.ErrorIs(t, err, sdkerr.ErrNotFound)
 	p, err := f.CreatePartition(0, "vir05_1c_16g")
 	require.NoError(t, err)
-	require.ErrorIs(t, f.DestroyPartition(1, p.ID), ErrNotFound, "the id belongs to device 0")
+	require.ErrorIs(t, f.DestroyPartition(1, p.ID), sdkerr.ErrNotFound, "the id belongs to device 0")
 	require.NoError(t, f.Shutdown())
 	_, err = f.Partitions(0)
-	require.ErrorIs(t, err, ErrNotInitialized)
+	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
 }
 
 func TestFakeStateAndDeviceNodesSurviveReopen(t *testing.T) {
@@ -172,7 +173,7 @@ func TestFakeStateAndDeviceNodesSurviveReopen(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []Partition{a, b}, got)
 	_, err = again.CreatePartition(2, "vir04")
-	require.ErrorIs(t, err, ErrNoCapacity, "the reopened fake still counts the old vNPUs")
+	require.ErrorIs(t, err, sdkerr.ErrInsufficient, "the reopened fake still counts the old vNPUs")
 	require.NoError(t, again.DestroyPartition(2, a.ID))
 	require.NoFileExists(t, filepath.Join(opts.DevRoot, "/dev/vdavinci132"))
 	c, err := again.CreatePartition(2, "vir01")
@@ -230,7 +231,7 @@ func TestFakeConcurrentCreatesNeverOverbook(t *testing.T) {
 			if p, err := f.CreatePartition(0, "vir05_1c_16g"); err == nil {
 				ids <- p.ID
 			} else {
-				require.ErrorIs(t, err, ErrNoCapacity)
+				require.ErrorIs(t, err, sdkerr.ErrInsufficient)
 			}
 		})
 	}

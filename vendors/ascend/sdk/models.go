@@ -3,6 +3,8 @@ package sdk
 import (
 	"slices"
 	"strings"
+
+	"github.com/hami-project/hami/common/fakesdk"
 )
 
 // Model is what one Ascend model offers per die.
@@ -79,6 +81,14 @@ func ModelNames() []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+// LookupModel is the model called name; the error lists the known ones.
+func LookupModel(name string) (Model, error) {
+	if _, err := fakesdk.LookupModel(ModelNames(), func(n string) string { return n }, name); err != nil {
+		return Model{}, err
+	}
+	return Models()[name], nil
 }
 
 // ResolveModel names the model of a die from what DCMI reports: its chip

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/stretchr/testify/require"
 )
 
@@ -82,7 +83,7 @@ func viewOf(t *testing.T, lib Library) parityView {
 	require.Len(t, listed, len(v.Made))
 	v.NotFound = codeOf(lib.DestroyPartition(1, 99))
 	_, err = lib.Device(v.Count)
-	v.BadDevice = errors.Is(err, ErrInvalidDevice)
+	v.BadDevice = errors.Is(err, sdkerr.ErrNoDevice)
 	return v
 }
 

@@ -6,21 +6,13 @@
 // errors, so code above this package cannot tell them apart.
 package sdk
 
+import "github.com/hami-project/hami/common/devlib"
+
 // Library is what HAMi uses of DCMI. Devices are addressed by index, the
 // order of their logic ids; a vNPU (partition) by its vdevice id.
 type Library interface {
-	// Init readies the library; every other call needs it.
-	Init() error
-	// Shutdown releases the library; Init may be called again.
-	Shutdown() error
-	// DeviceCount is how many NPU devices (dies) the node has.
-	DeviceCount() (int, error)
-	// Device is the identity of device index.
-	Device(index int) (Device, error)
-	// Memory is the device's memory in MiB.
-	Memory(index int) (Memory, error)
-	// Utilization is the device's AI-core utilisation in percent.
-	Utilization(index int) (int, error)
+	// Core's devices are the NPU dies; Utilization is the AI cores'.
+	devlib.Core[Device, Memory, int]
 	// Health is the device's health level.
 	Health(index int) (Health, error)
 	// NUMANode is the device's NUMA node, -1 when unknown.
@@ -67,10 +59,7 @@ type Device struct {
 func (d Device) DevicePath() string { return PhysicalDevicePath(d.PhyID) }
 
 // Memory is a device's memory in MiB. DCMI reports MB meaning MiB.
-type Memory struct {
-	TotalMiB uint64
-	UsedMiB  uint64
-}
+type Memory = devlib.Memory
 
 // Health is DCMI's health level of a device.
 type Health uint32
