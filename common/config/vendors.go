@@ -33,14 +33,16 @@ func DefaultVendors() map[string]device.Resources {
 			Count: "cambricon.com/mlunum", Memory: "cambricon.com/mlumem",
 			Aliases: []device.Alias{
 				{Name: "cambricon.com/vmlu", Role: device.RoleCount},
-				{Name: "cambricon.com/mlu.smlu.vmemory", Role: device.RoleMemory},
+				{Name: "cambricon.com/mlu.smlu.vmemory", Role: device.RoleMemory, UnitMiB: 256},
 				{Name: "cambricon.com/mlu.smlu.vcore", Role: device.RoleCores},
 			},
-			Annotations: selector("cambricon.com", "mlu", "cambricon.com/mlu-mode"),
+			Annotations:  selector("cambricon.com", "mlu", "cambricon.com/mlu-mode"),
+			DefaultCores: whole(), WholeDevices: true,
 		},
 		VendorHygon: {
 			Count: "hygon.com/dcunum", Memory: "hygon.com/dcumem", Cores: "hygon.com/dcucores",
-			Annotations: selector("hygon.com", "dcu", "hygon.com/dcu-mode"),
+			Annotations:  selector("hygon.com", "dcu", "hygon.com/dcu-mode"),
+			DefaultCores: whole(), WholeDevices: true,
 		},
 		VendorAscend910A: ascend("Ascend910A"),
 		VendorAscend910B: ascend("Ascend910B"),
@@ -68,6 +70,13 @@ func ascend(chip string) device.Resources {
 		Count: base, Memory: base + "-memory", Cores: base + "-aicore",
 		Annotations: selector("huawei.com", "npu", "huawei.com/vnpu-mode"),
 	}
+}
+
+// whole is a default of 100 cores: a request naming no cores takes the
+// device exclusively.
+func whole() *int32 {
+	c := int32(100)
+	return &c
 }
 
 func selector(domain, noun, mode string) device.Selector {

@@ -6,8 +6,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hami-project/hami/common/allocation"
-	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/devalloc"
+	"github.com/hami-project/hami/common/device"
 )
 
 func TestCheck(t *testing.T) {

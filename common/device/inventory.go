@@ -69,6 +69,12 @@ type Resources struct {
 	Cores         string   `json:"cores,omitempty"`
 	Aliases       []Alias  `json:"aliases,omitempty"`
 	Annotations   Selector `json:"annotations,omitzero"`
+	// DefaultCores is the cores of a request naming none, in place of the
+	// configuration's defaultCores (Cambricon and Hygon: 100, exclusive).
+	DefaultCores *int32 `json:"defaultCores,omitempty"`
+	// WholeDevices: a request for more than one device takes whole
+	// devices; memory may not be given with it, and cores only as 100.
+	WholeDevices bool `json:"wholeDevices,omitempty"`
 }
 
 // Role says which quantity a resource name stands for.
@@ -87,6 +93,9 @@ const (
 type Alias struct {
 	Name string `json:"name"`
 	Role Role   `json:"role"`
+	// UnitMiB is the MiB one unit of a memory alias stands for (HAMi's
+	// cambricon.com/mlu.smlu.vmemory counts 256 MiB units); 0 means 1.
+	UnitMiB int64 `json:"unitMiB,omitempty"`
 }
 
 // Selector names the pod annotations that narrow the choice of device.

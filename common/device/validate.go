@@ -104,6 +104,12 @@ func (r *Resources) Validate(p *field.Path) field.ErrorList {
 		if !slices.Contains(roles, string(a.Role)) {
 			errs = append(errs, field.NotSupported(ap.Child("role"), a.Role, roles))
 		}
+		if a.UnitMiB < 0 || a.UnitMiB > 0 && a.Role != RoleMemory {
+			errs = append(errs, field.Invalid(ap.Child("unitMiB"), a.UnitMiB, "only a memory alias has a unit, and it is positive (MiB per unit)"))
+		}
+	}
+	if r.DefaultCores != nil && (*r.DefaultCores < 0 || *r.DefaultCores > 100) {
+		errs = append(errs, field.Invalid(p.Child("defaultCores"), *r.DefaultCores, "a percentage of one device: 0 to 100"))
 	}
 	return errs
 }

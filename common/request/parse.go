@@ -94,6 +94,7 @@ type given struct {
 	hasCount, hasMem, hasPct    bool
 	hasCores                    bool
 	countName, memName, pctName string
+	coresName                   string
 }
 
 func (r *Registry) parseContainer(c *corev1.Container, p *field.Path, d Defaults) (*Container, field.ErrorList) {
@@ -108,6 +109,9 @@ func (r *Registry) parseContainer(c *corev1.Container, p *field.Path, d Defaults
 			continue
 		}
 		v, err := wholeNonNegative(q)
+		if err == nil && e.unitMiB > 1 {
+			v, err = inMiB(v, e.unitMiB)
+		}
 		if err != nil {
 			errs = append(errs, field.Invalid(lp.Key(string(name)), q.String(), err.Error()))
 			continue
@@ -121,7 +125,7 @@ func (r *Registry) parseContainer(c *corev1.Container, p *field.Path, d Defaults
 	}
 	var reqs []Request
 	for _, vendor := range sortedKeys(byVendor) {
-		req, rerrs := byVendor[vendor].request(vendor, d, lp)
+		req, rerrs := byVendor[vendor].request(vendor, r.vendors[vendor], d, lp)
 		errs = append(errs, rerrs...)
 		if req != nil {
 			reqs = append(reqs, *req)
@@ -160,15 +164,17 @@ func (g *given) set(role device.Role, name string, v int64, lp *field.Path) fiel
 		if v > 100 {
 			return field.ErrorList{field.Invalid(lp.Key(name), v, "cores are a percentage of one device: at most 100")}
 		}
-		g.cores, g.hasCores = v, true
+		g.cores, g.hasCores, g.coresName = v, true, name
 	}
 	return nil
 }
 
 // request applies the defaults: a count of DefaultGPUNum when only memory or
 // cores are given; DefaultMem (0 = the whole device) when no memory is given;
-// DefaultCores when no cores are given.
-func (g *given) request(vendor string, d Defaults, lp *field.Path) (*Request, field.ErrorList) {
+// the vendor's default cores, else DefaultCores, when no cores are given.
+// A vendor whose devices go whole when more than one is asked for takes
+// whole devices then.
+func (g *given) request(vendor string, res device.Resources, d Defaults, lp *field.Path) (*Request, field.ErrorList) {
 	if g.hasMem && g.hasPct {
 		return nil, field.ErrorList{field.Invalid(lp.Key(g.pctName), g.pct,
 			"memory given both in MiB ("+g.memName+") and in percent: keep one")}
@@ -196,8 +202,37 @@ func (g *given) request(vendor string, d Defaults, lp *field.Path) (*Request, fi
 	}
 	if !g.hasCores {
 		req.Cores = d.Cores
+		if res.DefaultCores != nil {
+			req.Cores = *res.DefaultCores
+		}
+	}
+	if res.WholeDevices && req.Count > 1 {
+		return g.whole(req, lp)
 	}
 	return req, nil
+}
+
+// whole turns a request for several devices into whole devices, refusing
+// a memory or cores limit that says otherwise.
+func (g *given) whole(req *Request, lp *field.Path) (*Request, field.ErrorList) {
+	const fix = "more than one device means whole devices: ask for one device to share it, or remove "
+	if g.hasMem || g.hasPct {
+		name := firstNonEmpty(g.memName, g.pctName)
+		return nil, field.ErrorList{field.Invalid(lp.Key(name), max(g.mem, g.pct), fix+name)}
+	}
+	if g.hasCores && g.cores != 100 {
+		return nil, field.ErrorList{field.Invalid(lp.Key(g.coresName), g.cores, fix+g.coresName)}
+	}
+	req.MemoryMiB, req.MemoryPercent, req.Cores = 0, 100, 100
+	return req, nil
+}
+
+// inMiB converts v units of unitMiB each into MiB.
+func inMiB(v, unitMiB int64) (int64, error) {
+	if v > (1<<40)/unitMiB {
+		return 0, fmt.Errorf("too large")
+	}
+	return v * unitMiB, nil
 }
 
 func wholeNonNegative(q resource.Quantity) (int64, error) {

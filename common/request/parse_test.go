@@ -39,8 +39,10 @@ func TestParseEveryVendorsNames(t *testing.T) {
 		"nvidia":                  {map[string]string{"nvidia.com/gpu": "2", "nvidia.com/gpumem": "3000", "nvidia.com/gpucores": "30"}, request.Request{Vendor: "nvidia", Count: 2, MemoryMiB: 3000, Cores: 30}},
 		"nvidia percent":          {map[string]string{"nvidia.com/gpu": "1", "nvidia.com/gpumem-percentage": "50"}, request.Request{Vendor: "nvidia", Count: 1, MemoryPercent: 50}},
 		"volcano aliases":         {map[string]string{"volcano.sh/vgpu-number": "1", "volcano.sh/vgpu-memory": "2048", "volcano.sh/vgpu-cores": "20"}, request.Request{Vendor: "nvidia", Count: 1, MemoryMiB: 2048, Cores: 20}},
-		"cambricon":               {map[string]string{"cambricon.com/mlunum": "1", "cambricon.com/mlumem": "4096"}, request.Request{Vendor: "cambricon", Count: 1, MemoryMiB: 4096}},
-		"cambricon smlu aliases":  {map[string]string{"cambricon.com/vmlu": "1", "cambricon.com/mlu.smlu.vmemory": "1024", "cambricon.com/mlu.smlu.vcore": "25"}, request.Request{Vendor: "cambricon", Count: 1, MemoryMiB: 1024, Cores: 25}},
+		"cambricon":               {map[string]string{"cambricon.com/mlunum": "1", "cambricon.com/mlumem": "4096"}, request.Request{Vendor: "cambricon", Count: 1, MemoryMiB: 4096, Cores: 100}},
+		"cambricon smlu aliases":  {map[string]string{"cambricon.com/vmlu": "1", "cambricon.com/mlu.smlu.vmemory": "4", "cambricon.com/mlu.smlu.vcore": "25"}, request.Request{Vendor: "cambricon", Count: 1, MemoryMiB: 1024, Cores: 25}},
+		"cambricon whole cards":   {map[string]string{"cambricon.com/mlunum": "2"}, request.Request{Vendor: "cambricon", Count: 2, MemoryPercent: 100, Cores: 100}},
+		"hygon cores default":     {map[string]string{"hygon.com/dcunum": "1", "hygon.com/dcumem": "2000"}, request.Request{Vendor: "hygon", Count: 1, MemoryMiB: 2000, Cores: 100}},
 		"hygon":                   {map[string]string{"hygon.com/dcunum": "1", "hygon.com/dcumem": "2000", "hygon.com/dcucores": "15"}, request.Request{Vendor: "hygon", Count: 1, MemoryMiB: 2000, Cores: 15}},
 		"ascend 910B template":    {map[string]string{"huawei.com/Ascend910B": "1", "huawei.com/Ascend910B-memory": "16384"}, request.Request{Vendor: "ascend910b", Count: 1, MemoryMiB: 16384}},
 		"ascend 310P aicore":      {map[string]string{"huawei.com/Ascend310P": "1", "huawei.com/Ascend310P-memory": "4096", "huawei.com/Ascend310P-aicore": "25"}, request.Request{Vendor: "ascend310p", Count: 1, MemoryMiB: 4096, Cores: 25}},
@@ -100,6 +102,15 @@ func TestParseRefusesBadQuantities(t *testing.T) {
 		"zero count":      {map[string]string{"nvidia.com/gpu": "0", "nvidia.com/gpumem": "10"}, `spec.containers[0].resources.limits[nvidia.com/gpu]: Invalid value: 0: device count is 0 but memory or cores are requested: set a count of at least 1 or remove them`},
 		"huge count":      {map[string]string{"cambricon.com/vmlu": "11e10"}, `a device count must be at most 65536`},
 		"alias twice":     {map[string]string{"nvidia.com/gpumem": "10", "volcano.sh/vgpu-memory": "10"}, `same quantity as nvidia.com/gpumem given twice: keep one`},
+		"memory on several MLUs": {map[string]string{"cambricon.com/mlunum": "2", "cambricon.com/mlumem": "1024"},
+			`spec.containers[0].resources.limits[cambricon.com/mlumem]: Invalid value: 1024: more than one device means whole devices: ask for one device to share it, or remove cambricon.com/mlumem`},
+		"cores on several DCUs": {map[string]string{"hygon.com/dcunum": "2", "hygon.com/dcucores": "50"},
+			`limits[hygon.com/dcucores]: Invalid value: 50: more than one device means whole devices`},
+		"zero MLUs with memory": {map[string]string{"cambricon.com/mlunum": "0", "cambricon.com/mlumem": "1024"},
+			`limits[cambricon.com/mlunum]: Invalid value: 0: device count is 0 but memory or cores are requested`},
+		"DCU cores over 100": {map[string]string{"hygon.com/dcunum": "1", "hygon.com/dcucores": "101"},
+			`limits[hygon.com/dcucores]: Invalid value: 101: cores are a percentage of one device: at most 100`},
+		"smlu units overflow": {map[string]string{"cambricon.com/vmlu": "1", "cambricon.com/mlu.smlu.vmemory": "1e12"}, `too large`},
 	}
 	r := registry(t)
 	for name, tc := range tests {

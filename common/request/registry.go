@@ -19,6 +19,8 @@ type Registry struct {
 type entry struct {
 	vendor string
 	role   device.Role
+	// unitMiB is the MiB one unit of a memory name stands for (1 for MiB).
+	unitMiB int64
 }
 
 // NewRegistry builds a registry from per-vendor resource names. A name claimed
@@ -87,27 +89,18 @@ func mergeSelector(configured, published device.Selector) device.Selector {
 func (r *Registry) add(vendor string, res device.Resources) error {
 	r.vendors[vendor] = res
 	r.keys = append(r.keys, vendor)
-	pairs := []struct {
-		name string
-		role device.Role
-	}{
-		{res.Count, device.RoleCount}, {res.Memory, device.RoleMemory},
-		{res.MemoryPercent, device.RoleMemoryPercent}, {res.Cores, device.RoleCores},
-	}
-	for _, a := range res.Aliases {
-		pairs = append(pairs, struct {
-			name string
-			role device.Role
-		}{a.Name, a.Role})
-	}
-	for _, p := range pairs {
-		if p.name == "" {
+	names := append([]device.Alias{
+		{Name: res.Count, Role: device.RoleCount}, {Name: res.Memory, Role: device.RoleMemory},
+		{Name: res.MemoryPercent, Role: device.RoleMemoryPercent}, {Name: res.Cores, Role: device.RoleCores},
+	}, res.Aliases...)
+	for _, n := range names {
+		if n.Name == "" {
 			continue
 		}
-		if prev, dup := r.byName[p.name]; dup && prev.vendor != vendor {
-			return fmt.Errorf("resource %s is claimed by vendors %s and %s", p.name, prev.vendor, vendor)
+		if prev, dup := r.byName[n.Name]; dup && prev.vendor != vendor {
+			return fmt.Errorf("resource %s is claimed by vendors %s and %s", n.Name, prev.vendor, vendor)
 		}
-		r.byName[p.name] = entry{vendor: vendor, role: p.role}
+		r.byName[n.Name] = entry{vendor: vendor, role: n.Role, unitMiB: max(n.UnitMiB, 1)}
 	}
 	return nil
 }
@@ -116,6 +109,15 @@ func (r *Registry) add(vendor string, res device.Resources) error {
 func (r *Registry) Lookup(name string) (vendor string, role device.Role, ok bool) {
 	e, ok := r.byName[name]
 	return e.vendor, e.role, ok
+}
+
+// UnitMiB is the MiB one unit of the resource stands for: 1 for names in
+// MiB and for every name that is not memory.
+func (r *Registry) UnitMiB(name string) int64 {
+	if e, ok := r.byName[name]; ok {
+		return e.unitMiB
+	}
+	return 1
 }
 
 // Vendor returns the names of one vendor.

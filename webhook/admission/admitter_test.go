@@ -77,6 +77,13 @@ func TestAdmitMutates(t *testing.T) {
 				`{"op":"add","path":"` + requests0 + `nvidia.com~1gpucores","value":"20"},` +
 				`{"op":"add","path":"` + requests0 + `nvidia.com~1gpumem","value":"2048"},` + toHAMi + `]`,
 		},
+		"HAMi's sMLU memory units become MiB": {
+			pod: gpuPod(list("cambricon.com/vmlu", "1", "cambricon.com/mlu.smlu.vmemory", "4", "cambricon.com/mlu.smlu.vcore", "25")),
+			want: `[{"op":"remove","path":"` + limits0 + `cambricon.com~1mlu.smlu.vmemory"},` +
+				`{"op":"remove","path":"` + limits0 + `cambricon.com~1vmlu"},` +
+				`{"op":"add","path":"` + limits0 + `cambricon.com~1mlumem","value":"1024"},` +
+				`{"op":"add","path":"` + limits0 + `cambricon.com~1mlunum","value":"1"},` + toHAMi + `]`,
+		},
 		"requests only: limits are added": {
 			pod: func() *corev1.Pod {
 				p := gpuPod(nil)

@@ -81,7 +81,8 @@ func (m *mutator) given(r *corev1.ResourceRequirements) map[string]map[device.Ro
 				out[vendor] = map[device.Role]quantity{}
 			}
 			v, _ := q.AsInt64() // validated whole and in range by ParsePod
-			out[vendor][role] = quantity{name: string(name), value: v}
+			// Written back under the canonical name, in its unit (MiB).
+			out[vendor][role] = quantity{name: string(name), value: v * m.reg.UnitMiB(string(name))}
 		}
 	}
 	return out
@@ -109,6 +110,15 @@ func (m *mutator) want(vendor string, g map[device.Role]quantity) corev1.Resourc
 		count.value = int64(m.defaults.Count)
 	}
 	set(res.Count, count.name, count.value)
+	if res.WholeDevices && count.value > 1 {
+		// Whole devices: no default memory or cores applies; ParsePod has
+		// refused any given limit but cores of 100.
+		if q, ok := g[device.RoleCores]; ok {
+			set(res.Cores, q.name, q.value)
+		}
+		delete(out, "")
+		return out
+	}
 	if q, ok := g[device.RoleMemory]; ok {
 		set(res.Memory, q.name, q.value)
 	} else if q, ok := g[device.RoleMemoryPercent]; ok {
@@ -118,8 +128,8 @@ func (m *mutator) want(vendor string, g map[device.Role]quantity) corev1.Resourc
 	}
 	if q, ok := g[device.RoleCores]; ok {
 		set(res.Cores, q.name, q.value)
-	} else if m.defaults.Cores > 0 && res.Cores != "" {
-		set(res.Cores, "", int64(m.defaults.Cores))
+	} else if cores := m.defaultCores(res); cores > 0 && res.Cores != "" {
+		set(res.Cores, "", int64(cores))
 	}
 	delete(out, "") // a vendor without a count name and no count given
 	return out
@@ -207,4 +217,12 @@ func firstNonEmpty(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// defaultCores is the vendor's own default, else the configured one.
+func (m *mutator) defaultCores(res device.Resources) int32 {
+	if res.DefaultCores != nil {
+		return *res.DefaultCores
+	}
+	return m.defaults.Cores
 }
