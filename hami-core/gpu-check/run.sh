@@ -101,10 +101,11 @@ t1=$(rate "$(cat "$OUT/p1.log")"); t2=$(rate "$(cat "$OUT/p2.log")")
 p=$(pct "$(awk -v a="${t1:-0}" -v b="${t2:-0}" 'BEGIN { print a + b }')" "$native")
 row "e: two processes of one 30% container" "$p% of native together" "$(within "$p" 25 35 && echo PASS || echo FAIL)"
 ra=$(region); rb=$(region)
-limited "$rb" timeout 120 $PY gpu-check/torch_compute.py "$DURATION" 1 idle >/dev/null 2>&1 &
+limited "$rb" timeout 150 $PY gpu-check/torch_compute.py 120 1 idle >/dev/null 2>&1 & # outlives the tenant
 qi=$!
+sleep 10 # the neighbour's context exists before the tenant starts
 sd=$(run_rate limited "$ra" CUDA_DEVICE_SM_LIMIT=30 GPU_CORE_UTILIZATION_POLICY=default timeout 120 $PY gpu-check/torch_compute.py "$DURATION")
-wait $qi
+kill "$qi" 2>/dev/null; wait "$qi" 2>/dev/null
 p=$(pct "${sd:-0}" "$native")
 row "e: policy default beside an idle neighbour" "$p% of native" "$(within "$p" 90 200 && echo PASS || echo FAIL)"
 r=$(region)

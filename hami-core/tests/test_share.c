@@ -35,6 +35,8 @@ struct scenario {
     struct tenant t[MAX_TENANTS];
     double lo[MAX_TENANTS], hi[MAX_TENANTS]; /* acceptable share of each tenant, percent */
     double want;                            /* of tenant 0, for the figure: deviation from it */
+    double want1;                           /* of tenant 1 when it gets a figure too */
+    const char *figure_pair;
 };
 
 static double now_s(void)
@@ -180,6 +182,11 @@ static int run_scenario(const struct scenario *s)
     if (dev < 0)
         dev = -dev;
     printf("    figure|%s|%.2f|points|%.0f|%s\n", s->figure, dev, s->want - s->lo[0], ok ? "true" : "false");
+    if (s->want1 > 0) { /* the second tenant of a pair has a figure of its own */
+        double d1 = 100.0 * (b1[1] - b0[1]) / dt - s->want1;
+        printf("    figure|%s, points from %.0f of the %.0f%% one|%.2f|points|5|%s\n", s->figure_pair, s->want1, s->want1,
+               d1 < 0 ? -d1 : d1, ok ? "true" : "false");
+    }
     printf("%s %s\n", ok ? "PASS" : "FAIL", s->name);
     return ok ? 0 : 1;
 }
@@ -190,41 +197,41 @@ static const struct scenario scenarios[] = {
     {"share: one tenant at 30% (force), 2 ms kernels: 25-35% of the device",
      "share: one tenant at 30% (force), points from 30 over 5 s",
      {{"solo", 1, 1, 0, 0, {FORCE30, "MOCK_KERNEL_NS=2000000"}}},
-     {25}, {35}, 30},
+     {25}, {35}, 30, 0, NULL},
     {"share: a 30/70 pair of containers: each within 5 points",
      "share: 30/70 pair of containers, points from 30 of the 30% one",
      {{"pair30", 1, 1, 0, 0, {FORCE30, "MOCK_KERNEL_NS=2000000"}},
       {"pair70", 1, 1, 0, 0, {"CUDA_DEVICE_SM_LIMIT=70", "GPU_CORE_UTILIZATION_POLICY=force",
                               "MOCK_KERNEL_NS=3000000"}}},
-     {25, 65}, {35, 75}, 30},
+     {25, 65}, {35, 75}, 30, 70, "share: 30/70 pair of containers"},
     {"share: 30%, kernels alternating 1 ms and 10 ms under one key: 25-35%",
      "share: 30% with 1 ms / 10 ms kernels under one key, points from 30",
      {{"alt", 1, 1, 0, 0, {FORCE30, "MOCK_KERNEL_PATTERN=1000000,10000000"}}},
-     {25}, {35}, 30},
+     {25}, {35}, 30, 0, NULL},
     {"share: 30%, four streams in one process: 25-35%",
      "share: 30% on four streams, points from 30",
      {{"streams", 1, 4, 0, 0, {FORCE30, "MOCK_KERNEL_NS=1000000"}}},
-     {25}, {35}, 30},
+     {25}, {35}, 30, 0, NULL},
     {"share: two processes of one container at 30%: 25-35% together",
      "share: two processes of one 30% container, points from 30",
      {{"twoproc", 2, 1, 0, 0, {FORCE30, "MOCK_KERNEL_NS=2000000"}}},
-     {25}, {35}, 30},
+     {25}, {35}, 30, 0, NULL},
     {"share: 30% after moving to a second context with 4x longer kernels: 25-35%",
      "share: 30% after a context change, points from 30",
      {{"ctxswitch", 1, 1, 0, 4000000, {FORCE30}}},
-     {25}, {35}, 30},
+     {25}, {35}, 30, 0, NULL},
     {"share: policy default beside an idle neighbour context: above 90%",
      "share: policy default beside an idle neighbour context, points below 100",
      {{"dflt", 1, 1, 0, 0, {"CUDA_DEVICE_SM_LIMIT=30", "GPU_CORE_UTILIZATION_POLICY=default",
                             "MOCK_KERNEL_NS=2000000"}},
       {"idle", 1, 1, 1, 0, {"MOCK_KERNEL_NS=2000000"}}},
-     {90, 0}, {101, 0}, 100},
+     {90, 0}, {101, 0}, 100, 0, NULL},
     {"share: policy default beside a busy neighbour: limited (20-35%, samples stretched by its slices undercharge)",
      "share: policy default beside a busy neighbour, points from 30",
      {{"dbusy", 1, 1, 0, 0, {"CUDA_DEVICE_SM_LIMIT=30", "GPU_CORE_UTILIZATION_POLICY=default",
                              "MOCK_KERNEL_NS=2000000"}},
       {"noisy", 1, 1, 0, 0, {"MOCK_KERNEL_NS=2000000"}}},
-     {20, 60}, {35, 80}, 30},
+     {20, 60}, {35, 80}, 30, 0, NULL},
 };
 
 int main(void)
