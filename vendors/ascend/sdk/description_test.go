@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/hami-project/hami/common/fakesdk"
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -27,11 +28,7 @@ func TestDescriptionValidate(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			err := tc.desc.Validate()
-			if tc.wantErr == "" {
-				require.NoError(t, err)
-				return
-			}
-			require.ErrorContains(t, err, tc.wantErr)
+			fakesdktest.CheckErr(t, err, tc.wantErr)
 		})
 	}
 }
@@ -57,11 +54,9 @@ func TestLoadDescription(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "fake.yaml")
 			require.NoError(t, os.WriteFile(path, []byte(tc.body), 0o600))
 			got, err := LoadDescription(path)
-			if tc.wantErr != "" {
-				require.ErrorContains(t, err, tc.wantErr)
+			if !fakesdktest.CheckErr(t, err, tc.wantErr) {
 				return
 			}
-			require.NoError(t, err)
 			require.Equal(t, tc.want, got)
 		})
 	}

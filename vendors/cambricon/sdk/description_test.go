@@ -2,22 +2,14 @@ package sdk_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/hami-project/hami/common/fakesdk"
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/vendors/cambricon/sdk"
 )
-
-func writeFile(t testing.TB, body []byte) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "fake.yaml")
-	require.NoError(t, os.WriteFile(path, body, 0o600))
-	return path
-}
 
 func TestLoadDescription(t *testing.T) {
 	t.Parallel()
@@ -46,7 +38,7 @@ func TestLoadDescription(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			path := writeFile(t, []byte(tc.body))
+			path := fakesdktest.WriteFile(t, tc.body)
 			d, err := sdk.LoadDescription(path)
 			_, ferr := sdk.OpenFake(path, sdk.FakeOptions{})
 			if tc.wantErr != "" {
@@ -71,7 +63,7 @@ func FuzzLoadDescription(f *testing.F) {
 	f.Add([]byte("apiVersion: fake.cambricon.hami.io/v1\nkind: FakeSystem\nmodel: MLU370-X8\nmodel: MLU370-X4\n"))
 	f.Add([]byte("{}"))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		d, err := sdk.LoadDescription(writeFile(t, body))
+		d, err := sdk.LoadDescription(fakesdktest.WriteFile(t, string(body)))
 		if err != nil {
 			return
 		}
@@ -80,7 +72,7 @@ func FuzzLoadDescription(f *testing.F) {
 		require.NoError(t, err)
 		out, err := json.Marshal(d)
 		require.NoError(t, err)
-		again, err := sdk.LoadDescription(writeFile(t, out))
+		again, err := sdk.LoadDescription(fakesdktest.WriteFile(t, string(out)))
 		require.NoError(t, err)
 		require.Equal(t, d, again)
 	})

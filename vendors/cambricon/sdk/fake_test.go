@@ -8,16 +8,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/hami-project/hami/vendors/cambricon/sdk"
 )
 
 func newFake(t *testing.T, d sdk.Description, opts sdk.FakeOptions) *sdk.Fake {
-	t.Helper()
-	f, err := sdk.NewFake(d, opts)
-	require.NoError(t, err)
-	require.NoError(t, f.Init())
-	return f
+	return fakesdktest.Start(t, sdk.NewFake, d, opts)
 }
 
 func TestFakeModels(t *testing.T) {

@@ -8,16 +8,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hami-project/hami/common/fakesdk"
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/vendors/hygon/sdk"
 )
 
-// newFake builds an initialised fake.
 func newFake(t *testing.T, d sdk.Description, opts sdk.FakeOptions) *sdk.Fake {
-	t.Helper()
-	f, err := sdk.NewFake(d, opts)
-	require.NoError(t, err)
-	require.NoError(t, f.Init())
-	return f
+	return fakesdktest.Start(t, sdk.NewFake, d, opts)
 }
 
 func describe(model string, change func(*sdk.Description)) sdk.Description {
@@ -48,11 +44,9 @@ func TestDescriptionValidate(t *testing.T) {
 			t.Parallel()
 			d := describe(sdk.ModelZ100, tc.change)
 			err := d.Validate()
-			if tc.wantErr != "" {
-				require.ErrorContains(t, err, tc.wantErr)
+			if !fakesdktest.CheckErr(t, err, tc.wantErr) {
 				return
 			}
-			require.NoError(t, err)
 		})
 	}
 }

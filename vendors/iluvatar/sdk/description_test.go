@@ -2,24 +2,16 @@ package sdk_test
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/hami-project/hami/common/fakesdk"
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/vendors/iluvatar/sdk"
 )
 
 const header = "apiVersion: fake.iluvatar.hami.io/v1\nkind: FakeSystem\n"
-
-func writeDescription(t testing.TB, body string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "fake.yaml")
-	require.NoError(t, os.WriteFile(path, []byte(body), 0o600))
-	return path
-}
 
 func TestLoadDescription(t *testing.T) {
 	t.Parallel()
@@ -51,12 +43,10 @@ func TestLoadDescription(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			got, err := sdk.LoadDescription(writeDescription(t, tc.body))
-			if tc.wantErr != "" {
-				require.ErrorContains(t, err, tc.wantErr)
+			got, err := sdk.LoadDescription(fakesdktest.WriteFile(t, tc.body))
+			if !fakesdktest.CheckErr(t, err, tc.wantErr) {
 				return
 			}
-			require.NoError(t, err)
 			require.Equal(t, tc.want, got)
 		})
 	}
@@ -88,14 +78,14 @@ func FuzzLoadDescription(f *testing.F) {
 	f.Add(`{"apiVersion":"fake.iluvatar.hami.io/v1","kind":"FakeSystem","model":"BI-V100","unhealthy":[-1]}`)
 	f.Add("kind: [\n")
 	f.Fuzz(func(t *testing.T, body string) {
-		d, err := sdk.LoadDescription(writeDescription(t, body))
+		d, err := sdk.LoadDescription(fakesdktest.WriteFile(t, body))
 		if err != nil {
 			return
 		}
 		require.NoError(t, d.Validate())
 		data, err := json.Marshal(d)
 		require.NoError(t, err)
-		again, err := sdk.LoadDescription(writeDescription(t, string(data)))
+		again, err := sdk.LoadDescription(fakesdktest.WriteFile(t, string(data)))
 		require.NoError(t, err)
 		require.Equal(t, d, again)
 		_, err = sdk.NewFake(d, sdk.FakeOptions{})

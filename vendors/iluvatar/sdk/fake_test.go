@@ -7,16 +7,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/hami-project/hami/vendors/iluvatar/sdk"
 )
 
 func newFake(t *testing.T, desc sdk.Description, opts sdk.FakeOptions) *sdk.Fake {
-	t.Helper()
-	f, err := sdk.NewFake(desc, opts)
-	require.NoError(t, err)
-	require.NoError(t, f.Init())
-	return f
+	return fakesdktest.Start(t, sdk.NewFake, desc, opts)
 }
 
 func TestFakeModels(t *testing.T) {

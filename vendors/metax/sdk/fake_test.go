@@ -7,16 +7,13 @@ import (
 	"testing"
 
 	"github.com/hami-project/hami/common/fakesdk"
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/stretchr/testify/require"
 )
 
 func newFake(t *testing.T, desc Description, opts FakeOptions) *Fake {
-	t.Helper()
-	f, err := NewFake(desc, opts)
-	require.NoError(t, err)
-	require.NoError(t, f.Init())
-	return f
+	return fakesdktest.Start(t, NewFake, desc, opts)
 }
 
 func TestFakeModelsReportTheirOwnMemory(t *testing.T) {

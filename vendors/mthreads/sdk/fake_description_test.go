@@ -2,22 +2,14 @@ package sdk
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/hami-project/hami/common/fakesdk"
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/stretchr/testify/require"
 )
 
 const header = "apiVersion: fake.mthreads.hami.io/v1\nkind: FakeSystem\n"
-
-func writeDescription(t *testing.T, body string) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "fake.yaml")
-	require.NoError(t, os.WriteFile(path, []byte(body), 0o600))
-	return path
-}
 
 func TestLoadDescription(t *testing.T) {
 	t.Parallel()
@@ -45,12 +37,10 @@ func TestLoadDescription(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			d, err := LoadDescription(writeDescription(t, tc.body))
-			if tc.wantErr != "" {
-				require.ErrorContains(t, err, tc.wantErr)
+			d, err := LoadDescription(fakesdktest.WriteFile(t, tc.body))
+			if !fakesdktest.CheckErr(t, err, tc.wantErr) {
 				return
 			}
-			require.NoError(t, err)
 			require.Equal(t, tc.want, d)
 		})
 	}
@@ -62,7 +52,7 @@ func TestDescriptionRoundTrip(t *testing.T) {
 	d.Devices, d.Unhealthy = 3, []int{2}
 	data, err := json.Marshal(d)
 	require.NoError(t, err)
-	back, err := LoadDescription(writeDescription(t, string(data)))
+	back, err := LoadDescription(fakesdktest.WriteFile(t, string(data)))
 	require.NoError(t, err)
 	require.Equal(t, d, back)
 	require.Equal(t, 3, back.DeviceCount())
@@ -76,7 +66,7 @@ func FuzzLoadDescription(f *testing.F) {
 	f.Add("kind: [\n")
 	f.Add(header + "model: MTT S4000\nunhealthy: []\n")
 	f.Fuzz(func(t *testing.T, body string) {
-		d, err := LoadDescription(writeDescription(t, body))
+		d, err := LoadDescription(fakesdktest.WriteFile(t, body))
 		if err != nil {
 			return
 		}
@@ -90,7 +80,7 @@ func FuzzLoadDescription(f *testing.F) {
 		require.Positive(t, n)
 		data, err := json.Marshal(d)
 		require.NoError(t, err)
-		back, err := LoadDescription(writeDescription(t, string(data)))
+		back, err := LoadDescription(fakesdktest.WriteFile(t, string(data)))
 		require.NoError(t, err)
 		if len(d.Unhealthy) == 0 {
 			d.Unhealthy = nil // "unhealthy: []" and no list mean the same

@@ -7,16 +7,13 @@ import (
 	"testing"
 
 	"github.com/hami-project/hami/common/device"
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/stretchr/testify/require"
 )
 
 func newFake(t *testing.T, d Description, opts FakeOptions) *Fake {
-	t.Helper()
-	f, err := NewFake(d, opts)
-	require.NoError(t, err)
-	require.NoError(t, f.Init())
-	return f
+	return fakesdktest.Start(t, NewFake, d, opts)
 }
 
 func TestFakeS4000Server(t *testing.T) {

@@ -1,0 +1,68 @@
+package fakesdktest_test
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
+)
+
+type fake struct{ started bool }
+
+func (f *fake) Init() error { f.started = true; return nil }
+
+func build(desc string, _ int) (*fake, error) {
+	if desc == "" {
+		return nil, errors.New("no description")
+	}
+	return &fake{}, nil
+}
+
+func load(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	if strings.HasPrefix(string(b), "bad") {
+		return "", errors.New("bad body")
+	}
+	return string(b), nil
+}
+
+func TestStart(t *testing.T) {
+	t.Parallel()
+	f := fakesdktest.Start(t, build, "d", 0)
+	require.True(t, f.started)
+}
+
+func TestRunLoad(t *testing.T) {
+	t.Parallel()
+	fakesdktest.RunLoad(t, load, map[string]fakesdktest.LoadCase[string]{
+		"good": {Body: "x", Want: "x"},
+		"bad":  {Body: "bad", WantErr: "bad body"},
+	})
+}
+
+func TestRunValidate(t *testing.T) {
+	t.Parallel()
+	validate := func(s string) error {
+		if s == "" {
+			return errors.New("empty")
+		}
+		return nil
+	}
+	fakesdktest.RunValidate(t, validate, map[string]fakesdktest.ValidateCase[string]{
+		"good":  {Desc: "x"},
+		"empty": {WantErr: "empty"},
+	})
+}
+
+func FuzzLoad(f *testing.F) {
+	fakesdktest.FuzzLoad(f, []string{"x", "bad"}, load, func(t *testing.T, d string) {
+		require.False(t, strings.HasPrefix(d, "bad"))
+	})
+}
