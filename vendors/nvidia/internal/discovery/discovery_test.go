@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/vendors/nvidia/internal/discovery"
 	"github.com/hami-project/hami/vendors/nvidia/internal/fake"
 )
@@ -35,7 +36,7 @@ func TestDiscoverOnMocks(t *testing.T) {
 			require.True(t, g.MIGCapable)
 			require.False(t, g.MIGEnabled)
 			require.Len(t, g.Links, 7, "NVSwitch links every pair")
-			require.Equal(t, discovery.ScoreNVLink, g.Links[gpus[0].UUID])
+			require.Equal(t, device.ScoreFabric, g.Links[gpus[0].UUID])
 			require.NotEmpty(t, g.Profiles)
 			if tc.model != "" {
 				require.Equal(t, tc.model, g.Model)

@@ -1,16 +1,9 @@
 package discovery
 
-import "github.com/NVIDIA/go-nvml/pkg/nvml"
+import (
+	"github.com/NVIDIA/go-nvml/pkg/nvml"
 
-// Link scores: higher is faster. NVLink (direct or through NVSwitch) beats
-// every PCIe path; PCIe paths score by how far up the tree they meet.
-const (
-	ScoreNVLink     int32 = 100
-	ScorePCIeSwitch int32 = 60 // same PCIe switch
-	ScorePCIeMulti  int32 = 50 // several switches, no host bridge
-	ScoreHostBridge int32 = 40
-	ScoreNUMANode   int32 = 30
-	ScoreSystem     int32 = 10 // across NUMA nodes (SMP interconnect)
+	"github.com/hami-project/hami/common/device"
 )
 
 func links(handles []nvml.Device, gpus []GPU, i int) map[string]int32 {
@@ -29,10 +22,11 @@ func links(handles []nvml.Device, gpus []GPU, i int) map[string]int32 {
 	return out
 }
 
-// LinkScore scores the fastest path between two GPUs; 0 when unknown.
+// LinkScore scores the fastest path between two GPUs on common/device's
+// scale (NVLink, direct or through NVSwitch, is the fabric); 0 when unknown.
 func LinkScore(a, b nvml.Device) int32 {
 	if st, ret := a.GetP2PStatus(b, nvml.P2P_CAPS_INDEX_NVLINK); ret == nvml.SUCCESS && st == nvml.P2P_STATUS_OK {
-		return ScoreNVLink
+		return device.ScoreFabric
 	}
 	level, ret := a.GetTopologyCommonAncestor(b)
 	if ret != nvml.SUCCESS {
@@ -40,14 +34,14 @@ func LinkScore(a, b nvml.Device) int32 {
 	}
 	switch level {
 	case nvml.TOPOLOGY_INTERNAL, nvml.TOPOLOGY_SINGLE:
-		return ScorePCIeSwitch
+		return device.ScorePCIeSwitch
 	case nvml.TOPOLOGY_MULTIPLE:
-		return ScorePCIeMulti
+		return device.ScorePCIeMulti
 	case nvml.TOPOLOGY_HOSTBRIDGE:
-		return ScoreHostBridge
+		return device.ScoreHostBridge
 	case nvml.TOPOLOGY_NODE:
-		return ScoreNUMANode
+		return device.ScoreNUMANode
 	default:
-		return ScoreSystem
+		return device.ScoreSystem
 	}
 }

@@ -2,16 +2,16 @@ package fake
 
 import (
 	"fmt"
-	"os"
 	"slices"
 
 	"github.com/hami-project/hami/common/codec"
+	"github.com/hami-project/hami/common/fakesdk"
 )
 
 // Schema of the description file.
 const (
 	APIVersionV1 = "fake.nvidia.hami.io/v1"
-	Kind         = "FakeSystem"
+	Kind         = fakesdk.KindSystem
 )
 
 // Description says which fake system to build. As a file it is user input,
@@ -46,18 +46,13 @@ func (d *Description) Validate() error {
 	return nil
 }
 
-// Load reads a description file.
+// Header implements fakesdk.Description.
+func (d *Description) Header() codec.Header {
+	return codec.Header{APIVersion: d.APIVersion, Kind: d.Kind}
+}
+
+// Load reads a description file (strictly: it is user input).
 func Load(path string) (Description, error) {
 	var d Description
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return d, fmt.Errorf("read fake description %s: %w", path, err)
-	}
-	if err := codec.StrictYAML(data, &d); err != nil {
-		return d, fmt.Errorf("fake description %s: %w", path, err)
-	}
-	if d.APIVersion != APIVersionV1 || d.Kind != Kind {
-		return d, fmt.Errorf("fake description %s: %s/%s is not supported (want %s/%s)", path, d.APIVersion, d.Kind, APIVersionV1, Kind)
-	}
-	return d, d.Validate()
+	return d, fakesdk.Load(path, APIVersionV1, &d)
 }

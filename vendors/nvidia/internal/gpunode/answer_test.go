@@ -3,9 +3,9 @@ package gpunode_test
 import (
 	"context"
 	"encoding/json"
-	"strconv"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -15,8 +15,8 @@ import (
 
 	"github.com/hami-project/hami/common/allocation"
 	"github.com/hami-project/hami/common/config"
-	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/devalloc"
+	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/limiter"
 	"github.com/hami-project/hami/common/nodeinv"
 	"github.com/hami-project/hami/common/partition"
@@ -65,7 +65,9 @@ func (e env) allocate(t *testing.T, cfg config.Node, a *allocation.Allocation) (
 		Config: cfg, LimiterDir: filepath.Dir(filepath.Dir(e.limiter.Library)), RegionRoot: e.regions, CorePolicy: "force",
 	}, e.mig)
 	spec := nodeinv.Spec{Node: node, Vendor: "nvidia", Config: cfg}
-	inv := func() *device.NodeInventory { return nodeinv.Build(spec, n.Devices(), func(string) bool { return true }) }
+	inv := func() *device.NodeInventory {
+		return nodeinv.Build(spec, n.Devices(), func(string) bool { return true })
+	}
 	al := devalloc.New(inv, plugin.NewAssigner("nvidia", node, pods, ledger), n.Answer)
 	var ids []string
 	for _, d := range a.Containers[0].Devices {
