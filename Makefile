@@ -31,8 +31,9 @@ ifneq ($(HAVE_HAMI_CORE),)
 	$(MAKE) -C hami-core
 endif
 
-DEMO_BINS := ./scheduler/cmd/hami-scheduler ./scheduler/cmd/kubectl-hami ./webhook/cmd/hami-webhook \
-             $(if $(wildcard vendors/nvidia/cmd/hami-nvidia-plugin),./vendors/nvidia/cmd/hami-nvidia-plugin)
+# Every vendor's plugin command, as vendors land.
+PLUGIN_CMDS := $(addprefix ./,$(wildcard vendors/*/cmd/hami-*-plugin))
+DEMO_BINS := ./scheduler/cmd/hami-scheduler ./scheduler/cmd/kubectl-hami ./webhook/cmd/hami-webhook $(PLUGIN_CMDS)
 
 demo: k8s-bin build-bin limiter ## a local mixed NVIDIA fleet, the sample workload placed, and a web view (Ctrl-C stops); DEMO_NODES=N, DEMO_ARGS=--once
 	$(GO) run ./e2e/cmd/hami-demo --bin-dir $(BIN) --examples examples $(DEMO_ARGS)
