@@ -101,3 +101,16 @@ func FuzzLoad[D any](f *testing.F, seeds []string, load func(path string) (D, er
 		check(t, d)
 	})
 }
+
+// Want checks a call's result: no error and the value want. It takes the
+// call's two results, so a check of one query is one line:
+//
+//	fakesdktest.Want(t, 8)(lib.DeviceCount())
+func Want[T any](t testing.TB, want T, msgAndArgs ...any) func(got T, err error) {
+	t.Helper()
+	return func(got T, err error) {
+		t.Helper()
+		require.NoError(t, err, msgAndArgs...)
+		require.Equal(t, want, got, msgAndArgs...)
+	}
+}

@@ -66,3 +66,9 @@ func FuzzLoad(f *testing.F) {
 		require.False(t, strings.HasPrefix(d, "bad"))
 	})
 }
+
+func TestWant(t *testing.T) {
+	t.Parallel()
+	count := func() (int, error) { return 8, nil }
+	fakesdktest.Want(t, 8, "the count")(count())
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/hami-project/hami/common/clib/clibtest"
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/common/sdkerr"
 )
 
@@ -81,9 +82,7 @@ func TestBindingDevices(t *testing.T) {
 	t.Parallel()
 	b, ctl := openMock(t, "910B3", 8)
 	require.NoError(t, b.Init())
-	n, err := b.DeviceCount()
-	require.NoError(t, err)
-	require.Equal(t, 8, n)
+	fakesdktest.Want(t, 8)(b.DeviceCount())
 
 	d, err := b.Device(0)
 	require.NoError(t, err)
@@ -100,12 +99,8 @@ func TestBindingDevices(t *testing.T) {
 	require.Equal(t, "A5000300-A5000301-A5000302-A5000303-A5000304", d3.UUID)
 	require.Equal(t, uint32(4), d3.PhyID)
 
-	mem, err := b.Memory(2)
-	require.NoError(t, err)
-	require.Equal(t, Memory{TotalMiB: 65536, UsedMiB: 1002}, mem)
-	util, err := b.Utilization(2)
-	require.NoError(t, err)
-	require.Equal(t, 12, util)
+	fakesdktest.Want(t, Memory{TotalMiB: 65536, UsedMiB: 1002})(b.Memory(2))
+	fakesdktest.Want(t, 12)(b.Utilization(2))
 
 	h, err := b.Health(5)
 	require.NoError(t, err)
@@ -133,9 +128,7 @@ func TestBindingNUMANodeFromSysfs(t *testing.T) {
 	require.NoError(t, b.Init())
 	cases := map[int]int{0: 1, 1: -1, 3: -1}
 	for index, want := range cases {
-		got, err := b.NUMANode(index)
-		require.NoError(t, err)
-		require.Equal(t, want, got, "index %d", index)
+		fakesdktest.Want(t, want, "index %d", index)(b.NUMANode(index))
 	}
 	_, err := b.NUMANode(2)
 	require.ErrorContains(t, err, "numa node")
@@ -181,9 +174,7 @@ func TestBindingMemoryAndModelResolution(t *testing.T) {
 			d, err := b.Device(0)
 			require.NoError(t, err)
 			require.Equal(t, tc.wantModel, d.Model)
-			mem, err := b.Memory(0)
-			require.NoError(t, err)
-			require.Equal(t, tc.wantMem, mem)
+			fakesdktest.Want(t, tc.wantMem)(b.Memory(0))
 			ts, err := b.Templates(0)
 			require.NoError(t, err)
 			var names []string
@@ -199,9 +190,7 @@ func TestBinding910CCountsDiesInPairs(t *testing.T) {
 	t.Parallel()
 	b, _ := openMock(t, "910C", 4)
 	require.NoError(t, b.Init())
-	n, err := b.DeviceCount()
-	require.NoError(t, err)
-	require.Equal(t, 8, n)
+	fakesdktest.Want(t, 8)(b.DeviceCount())
 	d1, err := b.Device(1)
 	require.NoError(t, err)
 	require.Equal(t, 1, d1.CardID, "dies 0 and 1 share card 1")

@@ -196,16 +196,10 @@ func TestFakeHealthUtilizationMemory(t *testing.T) {
 	require.Equal(t, HealthCritical, h)
 
 	f.SetUtilization(1, 42)
-	u, err := f.Utilization(1)
-	require.NoError(t, err)
-	require.Equal(t, 42, u)
+	fakesdktest.Want(t, 42)(f.Utilization(1))
 	f.SetMemoryUsed(1, 1000)
-	m, err := f.Memory(1)
-	require.NoError(t, err)
-	require.Equal(t, Memory{TotalMiB: 32768, UsedMiB: 1000}, m)
-	numa, err := f.NUMANode(7)
-	require.NoError(t, err)
-	require.Equal(t, 1, numa)
+	fakesdktest.Want(t, Memory{TotalMiB: 32768, UsedMiB: 1000})(f.Memory(1))
+	fakesdktest.Want(t, 1)(f.NUMANode(7))
 }
 
 func TestFakeDeviceNodesNeedNoRoot(t *testing.T) {

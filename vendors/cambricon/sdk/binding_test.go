@@ -9,6 +9,7 @@ import (
 
 	"github.com/hami-project/hami/common/clib/clibtest"
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/common/sdkerr"
 )
 
@@ -71,30 +72,20 @@ func TestBindingStructLayoutsMatchTheHeader(t *testing.T) {
 
 func TestBindingReadsEveryCardCall(t *testing.T) {
 	b := openMock(t, map[string]string{"MOCK_CNDEV_DEVICES": "3", "MOCK_CNDEV_UNHEALTHY": "1", "MOCK_CNDEV_NO_SMLU": "2"})
-	n, err := b.DeviceCount()
-	require.NoError(t, err)
-	require.Equal(t, 3, n)
+	fakesdktest.Want(t, 3)(b.DeviceCount())
 
 	d, err := b.Device(2)
 	require.NoError(t, err)
 	require.Equal(t, Device{Index: 2, Minor: 2, UUID: "MLU-ab000002-0000-4000-8000-000000000002", Model: "MLU370", Serial: "c0ffee02"}, d)
 
-	m, err := b.Memory(1)
-	require.NoError(t, err)
-	require.Equal(t, Memory{TotalMiB: 49152, UsedMiB: 1001}, m)
+	fakesdktest.Want(t, Memory{TotalMiB: 49152, UsedMiB: 1001})(b.Memory(1))
 
-	u, err := b.Utilization(2)
-	require.NoError(t, err)
-	require.Equal(t, 25, u)
+	fakesdktest.Want(t, 25)(b.Utilization(2))
 
 	for i, want := range []bool{true, false, true} {
-		h, err := b.Healthy(i)
-		require.NoError(t, err)
-		require.Equal(t, want, h, "card %d", i)
+		fakesdktest.Want(t, want, "card %d", i)(b.Healthy(i))
 	}
-	numa, err := b.NUMANode(2)
-	require.NoError(t, err)
-	require.Equal(t, 1, numa)
+	fakesdktest.Want(t, 1)(b.NUMANode(2))
 
 	links, err := b.Links(0)
 	require.NoError(t, err)

@@ -48,21 +48,15 @@ func TestFakeModels(t *testing.T) {
 			n, err := f.DeviceCount()
 			require.NoError(t, err)
 			require.Equal(t, tc.count, n)
-			m, err := f.Memory(n - 1)
-			require.NoError(t, err)
-			require.Equal(t, sdk.Memory{TotalMiB: tc.memory}, m)
+			fakesdktest.Want(t, sdk.Memory{TotalMiB: tc.memory})(f.Memory(n - 1))
 			d, err := f.Device(n - 1)
 			require.NoError(t, err)
 			require.Equal(t, tc.desc.Model, d.Model)
 			require.Equal(t, n-1, d.Minor)
 			require.Regexp(t, `^MLU-[0-9a-f-]{36}$`, d.UUID)
-			numa, err := f.NUMANode(n - 1)
-			require.NoError(t, err)
-			require.Equal(t, tc.numaLast, numa)
+			fakesdktest.Want(t, tc.numaLast)(f.NUMANode(n - 1))
 			for index, want := range map[int][]sdk.Link{0: tc.links0, 2: tc.links2} {
-				got, err := f.Links(index)
-				require.NoError(t, err)
-				require.Equal(t, want, got, "card %d", index)
+				fakesdktest.Want(t, want, "card %d", index)(f.Links(index))
 			}
 		})
 	}
@@ -216,9 +210,7 @@ func TestFakeStateAndDeviceFilesSurviveReopen(t *testing.T) {
 	// dev root as in a new container): the driver's instances are still there.
 	require.NoError(t, os.RemoveAll(opts.DevRoot))
 	again := newFake(t, desc, opts)
-	parts, err := again.Partitions(2)
-	require.NoError(t, err)
-	require.Equal(t, []sdk.Partition{p2}, parts)
+	fakesdktest.Want(t, []sdk.Partition{p2})(again.Partitions(2))
 	require.FileExists(t, filepath.Join(opts.DevRoot, p2.DeviceNode))
 	p3, err := again.CreatePartition(2, spec)
 	require.NoError(t, err)
@@ -247,9 +239,7 @@ func TestFakeHealth(t *testing.T) {
 		if tc.set != nil {
 			require.NoError(t, f.SetHealthy(tc.index, *tc.set))
 		}
-		h, err := f.Healthy(tc.index)
-		require.NoError(t, err)
-		require.Equal(t, tc.want, h, "card %d", tc.index)
+		fakesdktest.Want(t, tc.want, "card %d", tc.index)(f.Healthy(tc.index))
 	}
 	require.ErrorIs(t, f.SetHealthy(8, true), sdkerr.ErrNotFound)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/hami-project/hami/common/clib/clibtest"
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/common/sdkerr"
 )
 
@@ -53,9 +54,7 @@ func TestBindingReadsEveryDevice(t *testing.T) {
 	ok, err := b.HasVirtualDevices()
 	require.True(t, ok)
 	require.NoError(t, err)
-	n, err := b.DeviceCount()
-	require.NoError(t, err)
-	require.Equal(t, 3, n)
+	fakesdktest.Want(t, 3)(b.DeviceCount())
 
 	d, err := b.Device(1)
 	require.NoError(t, err)
@@ -65,12 +64,8 @@ func TestBindingReadsEveryDevice(t *testing.T) {
 	}, d)
 	require.Equal(t, []string{DevKFD, DevMKFD, "/dev/dri/card1", "/dev/dri/renderD129"}, d.DevicePaths())
 
-	mem, err := b.Memory(2)
-	require.NoError(t, err)
-	require.Equal(t, Memory{TotalMiB: 65536, UsedMiB: 3072}, mem, "VRAM, not GTT or visible VRAM")
-	busy, err := b.Utilization(2)
-	require.NoError(t, err)
-	require.Equal(t, 20, busy)
+	fakesdktest.Want(t, Memory{TotalMiB: 65536, UsedMiB: 3072}, "VRAM, not GTT or visible VRAM")(b.Memory(2))
+	fakesdktest.Want(t, 20)(b.Utilization(2))
 	healthy, err := b.Healthy(2)
 	require.NoError(t, err)
 	require.True(t, healthy)
@@ -115,9 +110,7 @@ func TestBindingMapsStatusesToErrors(t *testing.T) {
 
 func TestBindingVirtualDevices(t *testing.T) {
 	b := openMocks(t, map[string]string{"HYGON_MOCK_DEVICES": "2", "HYGON_MOCK_MAX_VDEV": "3"})
-	perCard, err := b.MaxVDevices()
-	require.NoError(t, err)
-	require.Equal(t, 3, perCard)
+	fakesdktest.Want(t, 3)(b.MaxVDevices())
 
 	first, err := b.CreateVDevice(0, Capacity{ComputeUnits: 15, MemoryMiB: 2048})
 	require.NoError(t, err)
@@ -126,12 +119,8 @@ func TestBindingVirtualDevices(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, VDevice{ID: 3, Device: 1, Capacity: Capacity{ComputeUnits: 30, MemoryMiB: 4096}}, second)
 
-	left, err := b.Remaining(0)
-	require.NoError(t, err)
-	require.Equal(t, Capacity{ComputeUnits: 45, MemoryMiB: 32768 - 2048}, left)
-	all, err := b.VDevices()
-	require.NoError(t, err)
-	require.Equal(t, []VDevice{first, second}, all)
+	fakesdktest.Want(t, Capacity{ComputeUnits: 45, MemoryMiB: 32768 - 2048})(b.Remaining(0))
+	fakesdktest.Want(t, []VDevice{first, second})(b.VDevices())
 	busy, err := b.VDeviceUtilization(3)
 	require.NoError(t, err)
 	require.Equal(t, 1, busy)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/hami-project/hami/vendors/hygon/sdk"
 )
@@ -42,9 +43,7 @@ func TestFakeLoad(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, sdk.Memory{TotalMiB: 32768, UsedMiB: 1024}, mem)
 	require.Equal(t, uint64(31744), mem.FreeMiB())
-	busy, err := f.Utilization(1)
-	require.NoError(t, err)
-	require.Equal(t, 35, busy)
+	fakesdktest.Want(t, 35)(f.Utilization(1))
 	require.ErrorIs(t, f.SetLoad(1, 40000, 0), sdkerr.ErrInvalidArgument)
 	require.ErrorIs(t, f.SetLoad(1, 0, 101), sdkerr.ErrInvalidArgument)
 }

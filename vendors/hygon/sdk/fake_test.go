@@ -117,9 +117,7 @@ func TestFakeModels(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			f := newFake(t, describe(tc.model, nil), sdk.FakeOptions{})
-			n, err := f.DeviceCount()
-			require.NoError(t, err)
-			require.Equal(t, 8, n)
+			fakesdktest.Want(t, 8)(f.DeviceCount())
 			d, err := f.Device(5)
 			require.NoError(t, err)
 			require.Equal(t, tc.model, d.Model)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/hami-project/hami/vendors/hygon/sdk"
 )
@@ -18,13 +19,9 @@ func capacity(cus int, mib uint64) sdk.Capacity {
 func TestFakeVirtualDeviceAccounting(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, describe(sdk.ModelZ100, func(d *sdk.Description) { d.Devices = 2 }), sdk.FakeOptions{})
-	perCard, err := f.MaxVDevices()
-	require.NoError(t, err)
-	require.Equal(t, 4, perCard)
+	fakesdktest.Want(t, 4)(f.MaxVDevices())
 
-	a, err := f.CreateVDevice(1, capacity(15, 8192))
-	require.NoError(t, err)
-	require.Equal(t, sdk.VDevice{ID: 4, Device: 1, Capacity: capacity(15, 8192)}, a)
+	fakesdktest.Want(t, sdk.VDevice{ID: 4, Device: 1, Capacity: capacity(15, 8192)})(f.CreateVDevice(1, capacity(15, 8192)))
 	b, err := f.CreateVDevice(1, capacity(45, 8192))
 	require.NoError(t, err)
 	require.Equal(t, 5, b.ID)
@@ -45,9 +42,7 @@ func TestFakeVirtualDeviceAccounting(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 4, c.ID, "the lowest free slot is reused")
 
-	all, err := f.VDevices()
-	require.NoError(t, err)
-	require.Equal(t, []sdk.VDevice{c, b}, all)
+	fakesdktest.Want(t, []sdk.VDevice{c, b})(f.VDevices())
 	busy, err := f.VDeviceUtilization(5)
 	require.NoError(t, err)
 	require.Zero(t, busy)

@@ -57,9 +57,7 @@ func TestModels(t *testing.T) {
 	for _, m := range sdk.Models() {
 		t.Run(m.Name, func(t *testing.T) {
 			t.Parallel()
-			got, err := sdk.LookupModel(m.Name)
-			require.NoError(t, err)
-			require.Equal(t, m, got)
+			fakesdktest.Want(t, m)(sdk.LookupModel(m.Name))
 			require.Equal(t, uint64(32768), m.MemoryMiB, "32 GB per chip")
 			require.Zero(t, m.ServerChips%m.ChipsPerBoard, "whole boards")
 		})

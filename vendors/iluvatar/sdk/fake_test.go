@@ -54,13 +54,9 @@ func TestFakeModels(t *testing.T) {
 				require.Equal(t, tc.wantName, dev.Name)
 				require.Equal(t, model, dev.Chip())
 				require.Equal(t, i*2/n, dev.NUMANode, "first half of the chips on NUMA node 0")
-				mem, err := f.Memory(i)
-				require.NoError(t, err)
-				require.Equal(t, sdk.Memory{TotalMiB: 32768, FreeMiB: 32768}, mem)
+				fakesdktest.Want(t, sdk.Memory{TotalMiB: 32768, FreeMiB: 32768})(f.Memory(i))
 			}
-			links, err := f.Links(0)
-			require.NoError(t, err)
-			require.Equal(t, tc.wantLinks0, links)
+			fakesdktest.Want(t, tc.wantLinks0)(f.Links(0))
 		})
 	}
 }
@@ -122,15 +118,11 @@ func TestFakeUsage(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, sdk.ForModel("BI-V100", "n"), sdk.FakeOptions{})
 	require.NoError(t, f.SetUsed(1, 1000))
-	mem, err := f.Memory(1)
-	require.NoError(t, err)
-	require.Equal(t, sdk.Memory{TotalMiB: 32768, UsedMiB: 1000, FreeMiB: 31768}, mem)
+	fakesdktest.Want(t, sdk.Memory{TotalMiB: 32768, UsedMiB: 1000, FreeMiB: 31768})(f.Memory(1))
 	require.ErrorIs(t, f.SetUsed(1, 32769), sdkerr.ErrInvalidArgument, "more than the chip has")
 
 	require.NoError(t, f.SetUtilization(1, sdk.Utilization{GPUPercent: 40, MemoryPercent: 5}))
-	u, err := f.Utilization(1)
-	require.NoError(t, err)
-	require.Equal(t, sdk.Utilization{GPUPercent: 40, MemoryPercent: 5}, u)
+	fakesdktest.Want(t, sdk.Utilization{GPUPercent: 40, MemoryPercent: 5})(f.Utilization(1))
 	require.ErrorIs(t, f.SetUtilization(1, sdk.Utilization{GPUPercent: 101}), sdkerr.ErrInvalidArgument)
 }
 
@@ -176,9 +168,7 @@ func TestOpenFake(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "BI-V150", f.Model().Name)
 	require.NoError(t, f.Init())
-	n, err := f.DeviceCount()
-	require.NoError(t, err)
-	require.Equal(t, 4, n)
+	fakesdktest.Want(t, 4)(f.DeviceCount())
 	h, err := f.Health(3)
 	require.NoError(t, err)
 	require.False(t, h.Healthy())

@@ -8,6 +8,7 @@ import (
 
 	"github.com/hami-project/hami/common/clib/clibtest"
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/common/sdkerr"
 )
 
@@ -77,9 +78,7 @@ func TestBindingLayoutsMatchTheHeader(t *testing.T) {
 func TestBindingReadsDevices(t *testing.T) {
 	t.Parallel()
 	b := initMock(t, "devices=3,memory_mb=32768,sched=1")
-	n, err := b.DeviceCount()
-	require.NoError(t, err)
-	require.Equal(t, 3, n)
+	fakesdktest.Want(t, 3)(b.DeviceCount())
 
 	d, err := b.Device(1)
 	require.NoError(t, err)
@@ -89,13 +88,9 @@ func TestBindingReadsDevices(t *testing.T) {
 	}, d)
 	require.Equal(t, []string{"/dev/mxcd", "/dev/dri/card2", "/dev/dri/renderD130"}, d.DeviceFiles())
 
-	m, err := b.Memory(1)
-	require.NoError(t, err)
-	require.Equal(t, Memory{TotalMiB: 32768, UsedMiB: 512}, m, "memory is read from the device, in KB")
+	fakesdktest.Want(t, Memory{TotalMiB: 32768, UsedMiB: 512}, "memory is read from the device, in KB")(b.Memory(1))
 
-	u, err := b.Utilization(1)
-	require.NoError(t, err)
-	require.Equal(t, 17, u)
+	fakesdktest.Want(t, 17)(b.Utilization(1))
 
 	healthy, err := b.Health(1)
 	require.NoError(t, err)
@@ -105,9 +100,7 @@ func TestBindingReadsDevices(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, on)
 
-	class, err := b.SchedClass(2)
-	require.NoError(t, err)
-	require.Equal(t, SchedFixedShare, class)
+	fakesdktest.Want(t, SchedFixedShare)(b.SchedClass(2))
 }
 
 func TestBindingLinksFollowMetaXLinkZones(t *testing.T) {

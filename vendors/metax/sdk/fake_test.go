@@ -32,15 +32,11 @@ func TestFakeModelsReportTheirOwnMemory(t *testing.T) {
 			desc := ForModel(model, "node-a")
 			desc.Devices = tc.devices
 			f := newFake(t, desc, FakeOptions{})
-			n, err := f.DeviceCount()
-			require.NoError(t, err)
-			require.Equal(t, tc.wantDevices, n)
+			fakesdktest.Want(t, tc.wantDevices)(f.DeviceCount())
 			d, err := f.Device(1)
 			require.NoError(t, err)
 			require.Equal(t, model, d.Model)
-			m, err := f.Memory(1)
-			require.NoError(t, err)
-			require.Equal(t, Memory{TotalMiB: tc.wantMiB}, m)
+			fakesdktest.Want(t, Memory{TotalMiB: tc.wantMiB})(f.Memory(1))
 			exerciseSgpus(t, f, tc.wantMiB)
 		})
 	}

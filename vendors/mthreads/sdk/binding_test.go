@@ -11,6 +11,7 @@ import (
 	"github.com/hami-project/hami/common/clib/clibtest"
 	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/dynlib"
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/common/sdkerr"
 )
 
@@ -82,9 +83,7 @@ func TestBindingReportsTheDevices(t *testing.T) {
 	b, ctl := openMock(t, mockConfig{devices: 4, failAt: -1, active: 3, sysRoot: sys})
 	require.NoError(t, b.Init())
 
-	n, err := b.DeviceCount()
-	require.NoError(t, err)
-	require.Equal(t, 4, n)
+	fakesdktest.Want(t, 4)(b.DeviceCount())
 
 	d, err := b.Device(1)
 	require.NoError(t, err)
@@ -100,20 +99,14 @@ func TestBindingReportsTheDevices(t *testing.T) {
 	require.Equal(t, -1, d.NUMANode, "no sysfs entry: unknown")
 	require.Equal(t, []string{"/dev/mtgpu.0"}, d.DeviceNodes(), "DRM numbers are never guessed")
 
-	mem, err := b.Memory(2)
-	require.NoError(t, err)
-	require.Equal(t, Memory{TotalMiB: 49152, UsedMiB: 3072}, mem)
+	fakesdktest.Want(t, Memory{TotalMiB: 49152, UsedMiB: 3072})(b.Memory(2))
 
-	util, err := b.Utilization(3)
-	require.NoError(t, err)
-	require.Equal(t, 30, util)
+	fakesdktest.Want(t, 30)(b.Utilization(3))
 	healthy, err := b.Healthy(3)
 	require.NoError(t, err)
 	require.True(t, healthy)
 
-	active, err := b.ActiveVirtDevices(0)
-	require.NoError(t, err)
-	require.Equal(t, 3, active)
+	fakesdktest.Want(t, 3)(b.ActiveVirtDevices(0))
 	require.Zero(t, ctl.Outstanding(), "every MtmlGpu and MtmlMemory is freed")
 	require.NoError(t, b.Shutdown())
 	require.NoError(t, b.Shutdown(), "a second shutdown is a no-op")

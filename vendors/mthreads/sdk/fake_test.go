@@ -19,9 +19,7 @@ func newFake(t *testing.T, d Description, opts FakeOptions) *Fake {
 func TestFakeS4000Server(t *testing.T) {
 	t.Parallel()
 	f := newFake(t, ForModel("MTT S4000", "node-a"), FakeOptions{})
-	n, err := f.DeviceCount()
-	require.NoError(t, err)
-	require.Equal(t, 8, n, "the model's server size by default")
+	fakesdktest.Want(t, 8, "the model's server size by default")(f.DeviceCount())
 
 	d, err := f.Device(5)
 	require.NoError(t, err)
@@ -35,13 +33,9 @@ func TestFakeS4000Server(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEqual(t, d.UUID, d2.UUID, "ids are seeded by the node")
 	again := newFake(t, ForModel("MTT S4000", "node-a"), FakeOptions{})
-	d3, err := again.Device(5)
-	require.NoError(t, err)
-	require.Equal(t, d, d3, "and stable across restarts")
+	fakesdktest.Want(t, d, "and stable across restarts")(again.Device(5))
 
-	mem, err := f.Memory(0)
-	require.NoError(t, err)
-	require.Equal(t, Memory{TotalMiB: 49152}, mem)
+	fakesdktest.Want(t, Memory{TotalMiB: 49152})(f.Memory(0))
 
 	links, err := f.Links(0)
 	require.NoError(t, err)
@@ -137,9 +131,7 @@ func TestFakeAtMostOneSGPUPerCoreGroup(t *testing.T) {
 	_, err := f.Attach(0, 2, 0)
 	require.ErrorIs(t, err, sdkerr.ErrInsufficient)
 	require.ErrorContains(t, err, "16 sGPUs already")
-	active, err := f.ActiveVirtDevices(0)
-	require.NoError(t, err)
-	require.Equal(t, 16, active)
+	fakesdktest.Want(t, 16)(f.ActiveVirtDevices(0))
 }
 
 func TestFakeSGPUsSurviveARestart(t *testing.T) {

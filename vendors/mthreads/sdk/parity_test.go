@@ -3,6 +3,7 @@ package sdk
 import (
 	"testing"
 
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -20,9 +21,7 @@ func TestFakeAnswersAsTheBindingDoes(t *testing.T) {
 	for name, lib := range map[string]Library{"binding": b, "fake": f} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			n, err := lib.DeviceCount()
-			require.NoError(t, err)
-			require.Equal(t, 2, n)
+			fakesdktest.Want(t, 2)(lib.DeviceCount())
 			dev, err := lib.Device(0)
 			require.NoError(t, err)
 			require.Equal(t, "MTT S4000", dev.Name)
@@ -43,9 +42,7 @@ func TestFakeAnswersAsTheBindingDoes(t *testing.T) {
 			require.NoError(t, err)
 			require.Len(t, links, 1)
 			require.Equal(t, LinkMTLink, links[0].Kind)
-			types, err := lib.VirtTypes(0)
-			require.NoError(t, err)
-			require.Equal(t, (Model{Name: "MTT S4000", MemoryMiB: 49152, CoreGroups: 16}).VirtTypes(), types)
+			fakesdktest.Want(t, (Model{Name: "MTT S4000", MemoryMiB: 49152, CoreGroups: 16}).VirtTypes())(lib.VirtTypes(0))
 		})
 	}
 }
