@@ -101,6 +101,43 @@ static void limits_file_parse(void)
     CHECK(hami_parse_limits(nul, sizeof nul - 1, &f, &line) != 0, "a NUL byte is rejected");
 }
 
+/* A cheap deterministic fuzz of the parser (run under ASan/UBSan by test-sanitize): mutations
+ * of a valid file must be accepted or rejected, never read out of bounds; accepted ones hold
+ * only in-range values. */
+static void limits_file_fuzz(void)
+{
+    static const char seed[] = "version=1\nmemory=1g\nmemory.3=24g\ncore.0=30\npolicy=force\n"
+                               "allow_disable=true\noversubscribe=false\nregion=/a/b\n";
+    const char alphabet[] = "=.\n#\0 09gkmv/aelrtuy-";
+    uint64_t st = 12345;
+    int accepted = 0;
+    for (int i = 0; i < 20000; i++) {
+        char buf[sizeof seed + 8];
+        size_t len = sizeof seed - 1;
+        memcpy(buf, seed, len);
+        int edits = 1 + (int)(hami_sample_interval(&st, 2) % 4);
+        for (int e = 0; e < edits; e++) {
+            if (len == 0)
+                break;
+            size_t at = hami_sample_interval(&st, 64) % len;
+            switch (hami_sample_interval(&st, 2) % 3) {
+            case 0: buf[at] = alphabet[hami_sample_interval(&st, 16) % (sizeof alphabet - 1)]; break;
+            case 1: len = at; break; /* truncate */
+            default: if (len < sizeof buf) buf[len++] = alphabet[hami_sample_interval(&st, 16) % (sizeof alphabet - 1)];
+            }
+        }
+        struct hami_file_limits f;
+        int line = 0;
+        if (hami_parse_limits(buf, len, &f, &line) == 0) {
+            accepted++;
+            for (int d = 0; d < HAMI_MAX_DEVICES; d++)
+                CHECK(f.sm_limit[d] >= 0 && f.sm_limit[d] < 100, "core in range");
+            CHECK(f.policy >= HAMI_POLICY_DEFAULT && f.policy <= HAMI_POLICY_DISABLE, "policy in range");
+        }
+    }
+    printf("    %d of 20000 mutations accepted\n", accepted);
+}
+
 static const char *policy_env_value;
 static const char *policy_env(const char *name)
 {
@@ -336,6 +373,7 @@ int main(void)
     run_case("units: configuration from the environment", config_load, NULL);
     run_case("units: array and mipmap sizes", array_sizes, NULL);
     run_case("units: limits file parsing", limits_file_parse, NULL);
+    run_case("units: limits file parser under 20000 mutations", limits_file_fuzz, NULL);
     run_case("units: limits file wins; the environment only tightens the policy", limits_trust, NULL);
     run_case("units: allocation table", alloc_table, NULL);
     run_case("units: token bucket (GCRA) under a simulated clock", gcra_basics, NULL);
