@@ -35,31 +35,16 @@ func TestDescriptionValidate(t *testing.T) {
 
 func TestLoadDescription(t *testing.T) {
 	t.Parallel()
-	cases := map[string]struct {
-		body    string
-		want    Description
-		wantErr string
-	}{
+	cases := map[string]fakesdktest.LoadCase[Description]{
 		"good": {
-			body: "apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: 910B4-1\ndevices: 4\nseed: node-a\nunhealthy: [1]\n",
-			want: Description{System: fakesdk.System{APIVersion: APIVersionFake, Kind: "FakeSystem", Model: "910B4-1", Devices: 4, Seed: "node-a", Unhealthy: []int{1}}},
+			Body: "apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: 910B4-1\ndevices: 4\nseed: node-a\nunhealthy: [1]\n",
+			Want: Description{System: fakesdk.System{APIVersion: APIVersionFake, Kind: "FakeSystem", Model: "910B4-1", Devices: 4, Seed: "node-a", Unhealthy: []int{1}}},
 		},
-		"unknown field": {body: "apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: 910A\ngpus: 2\n", wantErr: "gpus"},
-		"wrong version": {body: "apiVersion: fake.nvidia.hami.io/v1\nkind: FakeSystem\nmodel: 910A\n", wantErr: "not supported"},
-		"invalid":       {body: "apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: \"910\"\n", wantErr: `model "910"`},
+		"unknown field": {Body: "apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: 910A\ngpus: 2\n", WantErr: "gpus"},
+		"wrong version": {Body: "apiVersion: fake.nvidia.hami.io/v1\nkind: FakeSystem\nmodel: 910A\n", WantErr: "not supported"},
+		"invalid":       {Body: "apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: \"910\"\n", WantErr: `model "910"`},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			path := filepath.Join(t.TempDir(), "fake.yaml")
-			require.NoError(t, os.WriteFile(path, []byte(tc.body), 0o600))
-			got, err := LoadDescription(path)
-			if !fakesdktest.CheckErr(t, err, tc.wantErr) {
-				return
-			}
-			require.Equal(t, tc.want, got)
-		})
-	}
+	fakesdktest.RunLoad(t, LoadDescription, cases)
 }
 
 func FuzzLoadDescription(f *testing.F) {

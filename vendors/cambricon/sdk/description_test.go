@@ -2,6 +2,7 @@ package sdk_test
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -14,43 +15,38 @@ import (
 func TestLoadDescription(t *testing.T) {
 	t.Parallel()
 	const head = "apiVersion: fake.cambricon.hami.io/v1\nkind: FakeSystem\n"
-	cases := map[string]struct {
-		body    string
-		want    sdk.Description
-		wantErr string
-	}{
+	cases := map[string]fakesdktest.LoadCase[sdk.Description]{
 		"a whole X8 server": {
-			body: head + "model: MLU370-X8\nseed: node-a\n",
-			want: sdk.ForModel("MLU370-X8", "node-a"),
+			Body: head + "model: MLU370-X8\nseed: node-a\n",
+			Want: sdk.ForModel("MLU370-X8", "node-a"),
 		},
 		"fewer cards, faults": {
-			body: head + "model: MLU370-X4\ndevices: 2\nunhealthy: [1]\nsmluDisabled: [0]\n",
-			want: sdk.Description{System: fakesdk.System{APIVersion: sdk.APIVersionFake, Kind: "FakeSystem", Model: "MLU370-X4", Devices: 2, Unhealthy: []int{1}}, SMLUDisabled: []int{0}},
+			Body: head + "model: MLU370-X4\ndevices: 2\nunhealthy: [1]\nsmluDisabled: [0]\n",
+			Want: sdk.Description{System: fakesdk.System{APIVersion: sdk.APIVersionFake, Kind: "FakeSystem", Model: "MLU370-X4", Devices: 2, Unhealthy: []int{1}}, SMLUDisabled: []int{0}},
 		},
-		"unknown model":      {body: head + "model: MLU370-X2\n", wantErr: `model "MLU370-X2": must be one of MLU370-X8, MLU370-X4`},
-		"misspelt field":     {body: head + "model: MLU370-X8\ndevice: 4\n", wantErr: "device"},
-		"too many cards":     {body: head + "model: MLU370-X8\ndevices: 65\n", wantErr: "devices 65: must be 1..64"},
-		"negative cards":     {body: head + "model: MLU370-X8\ndevices: -1\n", wantErr: "devices -1"},
-		"unhealthy too high": {body: head + "model: MLU370-X8\nunhealthy: [8]\n", wantErr: "unhealthy[0] = 8: must be a device index 0..7"},
-		"smlu off too high":  {body: head + "model: MLU370-X4\ndevices: 2\nsmluDisabled: [0, 2]\n", wantErr: "smluDisabled[1] = 2: must be a device index 0..1"},
-		"another vendor":     {body: "apiVersion: fake.hygon.hami.io/v1\nkind: FakeSystem\nmodel: Z100\n", wantErr: "want apiVersion fake.cambricon.hami.io/v1"},
+		"unknown model":      {Body: head + "model: MLU370-X2\n", WantErr: `model "MLU370-X2": must be one of MLU370-X8, MLU370-X4`},
+		"misspelt field":     {Body: head + "model: MLU370-X8\ndevice: 4\n", WantErr: "device"},
+		"too many cards":     {Body: head + "model: MLU370-X8\ndevices: 65\n", WantErr: "devices 65: must be 1..64"},
+		"negative cards":     {Body: head + "model: MLU370-X8\ndevices: -1\n", WantErr: "devices -1"},
+		"unhealthy too high": {Body: head + "model: MLU370-X8\nunhealthy: [8]\n", WantErr: "unhealthy[0] = 8: must be a device index 0..7"},
+		"smlu off too high":  {Body: head + "model: MLU370-X4\ndevices: 2\nsmluDisabled: [0, 2]\n", WantErr: "smluDisabled[1] = 2: must be a device index 0..1"},
+		"another vendor":     {Body: "apiVersion: fake.hygon.hami.io/v1\nkind: FakeSystem\nmodel: Z100\n", WantErr: "want apiVersion fake.cambricon.hami.io/v1"},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			path := fakesdktest.WriteFile(t, tc.body)
-			d, err := sdk.LoadDescription(path)
-			_, ferr := sdk.OpenFake(path, sdk.FakeOptions{})
-			if tc.wantErr != "" {
-				require.ErrorContains(t, err, tc.wantErr)
-				require.ErrorContains(t, ferr, tc.wantErr)
-				return
-			}
-			require.NoError(t, err)
-			require.NoError(t, ferr)
-			require.Equal(t, tc.want, d)
-		})
+	fakesdktest.RunLoad(t, sdk.LoadDescription, cases)
+	fakesdktest.RunLoad(t, openFake, cases)
+}
+
+// openFake opens a fake of the file, which must refuse what LoadDescription
+// refuses, and gives the description it was built from.
+func openFake(path string) (sdk.Description, error) {
+	if _, err := sdk.OpenFake(path, sdk.FakeOptions{}); err != nil {
+		return sdk.Description{}, err
 	}
+	d, err := sdk.LoadDescription(path)
+	if err != nil {
+		return d, errors.New("the fake opened a file LoadDescription refuses")
+	}
+	return d, nil
 }
 
 // FuzzLoadDescription: whatever the file holds, loading either fails or

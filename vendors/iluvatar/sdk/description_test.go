@@ -15,41 +15,28 @@ const header = "apiVersion: fake.iluvatar.hami.io/v1\nkind: FakeSystem\n"
 
 func TestLoadDescription(t *testing.T) {
 	t.Parallel()
-	cases := map[string]struct {
-		body    string
-		want    sdk.Description
-		wantErr string
-	}{
+	cases := map[string]fakesdktest.LoadCase[sdk.Description]{
 		"usual server": {
-			body: header + "model: BI-V100\nseed: n1\n",
-			want: sdk.ForModel("BI-V100", "n1"),
+			Body: header + "model: BI-V100\nseed: n1\n",
+			Want: sdk.ForModel("BI-V100", "n1"),
 		},
 		"everything": {
-			body: header + "model: BI-V150\ndevices: 4\nseed: n1\nunhealthy: [0, 3]\n",
-			want: sdk.Description{System: fakesdk.System{APIVersion: sdk.APIVersionFake, Kind: "FakeSystem", Model: "BI-V150", Devices: 4, Seed: "n1", Unhealthy: []int{0, 3}}},
+			Body: header + "model: BI-V150\ndevices: 4\nseed: n1\nunhealthy: [0, 3]\n",
+			Want: sdk.Description{System: fakesdk.System{APIVersion: sdk.APIVersionFake, Kind: "FakeSystem", Model: "BI-V150", Devices: 4, Seed: "n1", Unhealthy: []int{0, 3}}},
 		},
-		"unknown model":      {body: header + "model: BI-V200\n", wantErr: `model "BI-V200": must be one of BI-V100, BI-V150`},
-		"no model":           {body: header, wantErr: `model "": must be one of`},
-		"unknown field":      {body: header + "model: BI-V100\nchips: 2\n", wantErr: "chips"},
-		"wrong version":      {body: "apiVersion: fake.iluvatar.hami.io/v2\nkind: FakeSystem\nmodel: BI-V100\n", wantErr: "want apiVersion fake.iluvatar.hami.io/v1"},
-		"wrong kind":         {body: "apiVersion: fake.iluvatar.hami.io/v1\nkind: Other\nmodel: BI-V100\n", wantErr: "kind FakeSystem"},
-		"negative devices":   {body: header + "model: BI-V100\ndevices: -1\n", wantErr: "devices -1: must be 1..64, or 0 for the model's usual server"},
-		"too many devices":   {body: header + "model: BI-V100\ndevices: 65\n", wantErr: "devices 65: must be 1..64"},
-		"half a board":       {body: header + "model: BI-V150\ndevices: 3\n", wantErr: "use a multiple of 2"},
-		"unhealthy too high": {body: header + "model: BI-V150\ndevices: 2\nunhealthy: [2]\n", wantErr: "unhealthy[0] = 2: must be a device index 0..1"},
-		"unhealthy twice":    {body: header + "model: BI-V100\nunhealthy: [1, 1]\n", wantErr: "unhealthy[1] = 1: listed twice"},
-		"not yaml":           {body: "{", wantErr: "fake description"},
+		"unknown model":      {Body: header + "model: BI-V200\n", WantErr: `model "BI-V200": must be one of BI-V100, BI-V150`},
+		"no model":           {Body: header, WantErr: `model "": must be one of`},
+		"unknown field":      {Body: header + "model: BI-V100\nchips: 2\n", WantErr: "chips"},
+		"wrong version":      {Body: "apiVersion: fake.iluvatar.hami.io/v2\nkind: FakeSystem\nmodel: BI-V100\n", WantErr: "want apiVersion fake.iluvatar.hami.io/v1"},
+		"wrong kind":         {Body: "apiVersion: fake.iluvatar.hami.io/v1\nkind: Other\nmodel: BI-V100\n", WantErr: "kind FakeSystem"},
+		"negative devices":   {Body: header + "model: BI-V100\ndevices: -1\n", WantErr: "devices -1: must be 1..64, or 0 for the model's usual server"},
+		"too many devices":   {Body: header + "model: BI-V100\ndevices: 65\n", WantErr: "devices 65: must be 1..64"},
+		"half a board":       {Body: header + "model: BI-V150\ndevices: 3\n", WantErr: "use a multiple of 2"},
+		"unhealthy too high": {Body: header + "model: BI-V150\ndevices: 2\nunhealthy: [2]\n", WantErr: "unhealthy[0] = 2: must be a device index 0..1"},
+		"unhealthy twice":    {Body: header + "model: BI-V100\nunhealthy: [1, 1]\n", WantErr: "unhealthy[1] = 1: listed twice"},
+		"not yaml":           {Body: "{", WantErr: "fake description"},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			got, err := sdk.LoadDescription(fakesdktest.WriteFile(t, tc.body))
-			if !fakesdktest.CheckErr(t, err, tc.wantErr) {
-				return
-			}
-			require.Equal(t, tc.want, got)
-		})
-	}
+	fakesdktest.RunLoad(t, sdk.LoadDescription, cases)
 }
 
 func TestModels(t *testing.T) {

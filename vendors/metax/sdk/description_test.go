@@ -43,34 +43,20 @@ func TestDescriptionValidate(t *testing.T) {
 
 func TestLoadDescription(t *testing.T) {
 	t.Parallel()
-	cases := map[string]struct {
-		body    string
-		want    Description
-		wantErr string
-	}{
+	cases := map[string]fakesdktest.LoadCase[Description]{
 		"yaml": {
-			body: "apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: C500-32G\ndevices: 4\nseed: node-a\nunhealthy: [3]\nschedClass: fixed-share\ndeviceSchedClasses:\n  2: burst-share\n",
-			want: Description{System: fakesdk.System{APIVersion: APIVersionDescription, Kind: "FakeSystem", Model: ModelC500With32G,
+			Body: "apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: C500-32G\ndevices: 4\nseed: node-a\nunhealthy: [3]\nschedClass: fixed-share\ndeviceSchedClasses:\n  2: burst-share\n",
+			Want: Description{System: fakesdk.System{APIVersion: APIVersionDescription, Kind: "FakeSystem", Model: ModelC500With32G,
 				Devices: 4, Seed: "node-a", Unhealthy: []int{3}}, SchedClass: SchedFixedShare,
 				DeviceSchedClasses: map[int]SchedClass{2: SchedBurstShare}},
 		},
-		"unknown field":   {body: "apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: C500\ngpus: 2\n", wantErr: "gpus"},
-		"another vendor":  {body: "apiVersion: fake.nvidia.hami.io/v1\nkind: FakeSystem\nmodel: C500\n", wantErr: "want apiVersion fake.metax.hami.io/v1"},
-		"invalid content": {body: "apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: N100\n", wantErr: `model "N100"`},
+		"unknown field":   {Body: "apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: C500\ngpus: 2\n", WantErr: "gpus"},
+		"another vendor":  {Body: "apiVersion: fake.nvidia.hami.io/v1\nkind: FakeSystem\nmodel: C500\n", WantErr: "want apiVersion fake.metax.hami.io/v1"},
+		"invalid content": {Body: "apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: N100\n", WantErr: `model "N100"`},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			path := filepath.Join(t.TempDir(), "fake.yaml")
-			require.NoError(t, os.WriteFile(path, []byte(tc.body), 0o600))
-			d, err := LoadDescription(path)
-			if !fakesdktest.CheckErr(t, err, tc.wantErr) {
-				return
-			}
-			require.Equal(t, tc.want, d)
-			require.Equal(t, 4, d.DeviceCount())
-		})
-	}
+	fakesdktest.RunLoad(t, LoadDescription, cases)
+	yaml := cases["yaml"].Want
+	require.Equal(t, 4, yaml.DeviceCount())
 	_, err := LoadDescription(filepath.Join(t.TempDir(), "absent.yaml"))
 	require.ErrorContains(t, err, "absent.yaml")
 }

@@ -13,37 +13,24 @@ const header = "apiVersion: fake.mthreads.hami.io/v1\nkind: FakeSystem\n"
 
 func TestLoadDescription(t *testing.T) {
 	t.Parallel()
-	cases := map[string]struct {
-		body    string
-		want    Description
-		wantErr string
-	}{
+	cases := map[string]fakesdktest.LoadCase[Description]{
 		"defaults": {
-			body: header + "model: MTT S4000\n",
-			want: Description{System: fakesdk.System{APIVersion: FakeAPIVersion, Kind: "FakeSystem", Model: "MTT S4000"}},
+			Body: header + "model: MTT S4000\n",
+			Want: Description{System: fakesdk.System{APIVersion: FakeAPIVersion, Kind: "FakeSystem", Model: "MTT S4000"}},
 		},
 		"everything": {
-			body: header + "model: MTT S4000\ndevices: 4\nseed: node-a\nunhealthy: [0, 3]\n",
-			want: Description{System: fakesdk.System{APIVersion: FakeAPIVersion, Kind: "FakeSystem", Model: "MTT S4000", Devices: 4, Seed: "node-a", Unhealthy: []int{0, 3}}},
+			Body: header + "model: MTT S4000\ndevices: 4\nseed: node-a\nunhealthy: [0, 3]\n",
+			Want: Description{System: fakesdk.System{APIVersion: FakeAPIVersion, Kind: "FakeSystem", Model: "MTT S4000", Devices: 4, Seed: "node-a", Unhealthy: []int{0, 3}}},
 		},
-		"unknown model":      {body: header + "model: MTT S80\n", wantErr: `model "MTT S80": must be one of MTT S4000`},
-		"negative devices":   {body: header + "model: MTT S4000\ndevices: -1\n", wantErr: "devices -1: must be 1..64"},
-		"too many devices":   {body: header + "model: MTT S4000\ndevices: 65\n", wantErr: "must be 1..64"},
-		"unhealthy past end": {body: header + "model: MTT S4000\ndevices: 2\nunhealthy: [2]\n", wantErr: "unhealthy[0] = 2: must be a device index 0..1"},
-		"unhealthy twice":    {body: header + "model: MTT S4000\nunhealthy: [1, 1]\n", wantErr: "unhealthy[1] = 1: listed twice"},
-		"unknown field":      {body: header + "model: MTT S4000\ndevice: 2\n", wantErr: "device"},
-		"wrong apiVersion":   {body: "apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: MTT S4000\n", wantErr: "want apiVersion fake.mthreads.hami.io/v1"},
+		"unknown model":      {Body: header + "model: MTT S80\n", WantErr: `model "MTT S80": must be one of MTT S4000`},
+		"negative devices":   {Body: header + "model: MTT S4000\ndevices: -1\n", WantErr: "devices -1: must be 1..64"},
+		"too many devices":   {Body: header + "model: MTT S4000\ndevices: 65\n", WantErr: "must be 1..64"},
+		"unhealthy past end": {Body: header + "model: MTT S4000\ndevices: 2\nunhealthy: [2]\n", WantErr: "unhealthy[0] = 2: must be a device index 0..1"},
+		"unhealthy twice":    {Body: header + "model: MTT S4000\nunhealthy: [1, 1]\n", WantErr: "unhealthy[1] = 1: listed twice"},
+		"unknown field":      {Body: header + "model: MTT S4000\ndevice: 2\n", WantErr: "device"},
+		"wrong apiVersion":   {Body: "apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: MTT S4000\n", WantErr: "want apiVersion fake.mthreads.hami.io/v1"},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			d, err := LoadDescription(fakesdktest.WriteFile(t, tc.body))
-			if !fakesdktest.CheckErr(t, err, tc.wantErr) {
-				return
-			}
-			require.Equal(t, tc.want, d)
-		})
-	}
+	fakesdktest.RunLoad(t, LoadDescription, cases)
 }
 
 func TestDescriptionRoundTrip(t *testing.T) {
