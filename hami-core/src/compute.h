@@ -5,7 +5,8 @@
  * time to the container's busy_ns in the region (what the node monitor and
  * the `default` policy read). The fast path, when tokens are available, is a
  * clock read (vDSO), a table lookup, one atomic add and one CAS: no syscall,
- * no lock. One launch in ~HAMI_SAMPLE_MEAN (and the first of each new kernel)
+ * no lock. Every launch of a kernel of HAMI_LONG_KERNEL_NS or more, one launch in
+ * ~HAMI_SAMPLE_MEAN of shorter ones, and the first of each new key
  * is bracketed with an event pair; results are collected without blocking.
  */
 #ifndef HAMI_COMPUTE_H
