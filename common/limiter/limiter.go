@@ -1,9 +1,10 @@
-// Package limiter owns the host copy of an in-container limiter library (an
-// LD_PRELOAD library such as hami-core's libvgpu.so, or a soft-split
-// library of another vendor): installing a version beside the older ones and
-// repointing the "current" link atomically, and resolving "current" to the
-// versioned paths that Allocate mounts, so that an upgrade never changes
-// the file under a running container.
+// Package limiter owns the host side of an in-container limiter library
+// (an LD_PRELOAD library such as hami-core's libvgpu.so, or a soft-split
+// library of another vendor): installing a version beside the older ones
+// and repointing the "current" link atomically, so that an upgrade never
+// changes the file under a running container; the trusted limits file the
+// plugin writes and mounts read-only (limits.go); and the reader of the
+// shared accounting region the library keeps per container (region.go).
 package limiter
 
 import (

@@ -12,12 +12,14 @@ int main(int argc, char **argv) {
     r.magic = HAMI_REGION_MAGIC;
     r.version = HAMI_REGION_VERSION;
     r.size = (uint32_t)sizeof r;
-    r.mem_limit[1] = 3000ULL << 20;
-    r.sm_limit[1] = 30;
-    r.policy = 1;
     r.used_total[1] = 1234567;
+    r.used_total[15] = 42;
+    r.gcra_tat[1] = 999;
+    r.busy_ns[1] = 7500000000ULL;
+    r.busy_ns[15] = 3;
     r.slots[3].state = HAMI_SLOT_LIVE;
     r.slots[511].state = HAMI_SLOT_LIVE;
+    r.slots[511].used[15] = 77;
     FILE *f = fopen(argv[1], "wb");
     if (!f || fwrite(&r, sizeof r, 1, f) != 1) return 1;
     return fclose(f) != 0;
