@@ -6,14 +6,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/common/sdkerr"
-	"github.com/stretchr/testify/require"
 )
-
-func newFake(t *testing.T, desc Description, opts FakeOptions) *Fake {
-	return fakesdktest.Start(t, NewFake, desc, opts)
-}
 
 func TestFakeDevices(t *testing.T) {
 	t.Parallel()
@@ -33,7 +30,7 @@ func TestFakeDevices(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t, ForModel(tc.model, "node-a"), FakeOptions{})
+			f := fakesdktest.Start(t, NewFake, ForModel(tc.model, "node-a"), FakeOptions{})
 			n, err := f.DeviceCount()
 			require.NoError(t, err)
 			require.Equal(t, tc.devices, n)
@@ -46,11 +43,11 @@ func TestFakeDevices(t *testing.T) {
 			mem, err := f.Memory(0)
 			require.NoError(t, err)
 			require.Equal(t, tc.memory, mem.TotalMiB)
-			other := newFake(t, ForModel(tc.model, "node-b"), FakeOptions{})
+			other := fakesdktest.Start(t, NewFake, ForModel(tc.model, "node-b"), FakeOptions{})
 			od, err := other.Device(n - 1)
 			require.NoError(t, err)
 			require.NotEqual(t, d.UUID, od.UUID, "ids differ per node")
-			again := newFake(t, ForModel(tc.model, "node-a"), FakeOptions{})
+			again := fakesdktest.Start(t, NewFake, ForModel(tc.model, "node-a"), FakeOptions{})
 			ad, err := again.Device(n - 1)
 			require.NoError(t, err)
 			require.Equal(t, d.UUID, ad.UUID, "ids are stable per node")
@@ -62,7 +59,7 @@ func itoa(i int) string { return VirtualDevicePath(uint32(i))[len("/dev/vdavinci
 
 func TestFake910CCountsDiesInPairs(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, ForModel("910C", "n"), FakeOptions{})
+	f := fakesdktest.Start(t, NewFake, ForModel("910C", "n"), FakeOptions{})
 	d2, err := f.Device(2)
 	require.NoError(t, err)
 	d3, err := f.Device(3)
@@ -99,7 +96,7 @@ func TestFakePartitionAccounting(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t, ForModel(tc.model, "n"), FakeOptions{})
+			f := fakesdktest.Start(t, NewFake, ForModel(tc.model, "n"), FakeOptions{})
 			var ids []uint32
 			for _, tmpl := range tc.fill {
 				p, err := f.CreatePartition(1, tmpl)
@@ -154,7 +151,7 @@ func TestFakeStateAndDeviceNodesSurviveReopen(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	opts := FakeOptions{StatePath: filepath.Join(dir, "state.json"), DevRoot: filepath.Join(dir, "root")}
-	f := newFake(t, ForModel("310P3", "n"), opts)
+	f := fakesdktest.Start(t, NewFake, ForModel("310P3", "n"), opts)
 	for _, n := range append(ControlDevicePaths(), "/dev/davinci0", "/dev/davinci7") {
 		require.FileExists(t, filepath.Join(opts.DevRoot, n))
 	}
@@ -165,7 +162,7 @@ func TestFakeStateAndDeviceNodesSurviveReopen(t *testing.T) {
 	require.Equal(t, []uint32{132, 133}, []uint32{a.ID, b.ID})
 	require.FileExists(t, filepath.Join(opts.DevRoot, "/dev/vdavinci132"))
 
-	again := newFake(t, ForModel("310P3", "n"), opts)
+	again := fakesdktest.Start(t, NewFake, ForModel("310P3", "n"), opts)
 	got, err := again.Partitions(2)
 	require.NoError(t, err)
 	require.Equal(t, []Partition{a, b}, got)
@@ -182,7 +179,7 @@ func TestFakeHealthUtilizationMemory(t *testing.T) {
 	t.Parallel()
 	desc := ForModel("910B4", "n")
 	desc.Unhealthy = []int{3}
-	f := newFake(t, desc, FakeOptions{})
+	f := fakesdktest.Start(t, NewFake, desc, FakeOptions{})
 	h, err := f.Health(3)
 	require.NoError(t, err)
 	require.False(t, h.Healthy())
@@ -204,7 +201,7 @@ func TestFakeHealthUtilizationMemory(t *testing.T) {
 
 func TestFakeDeviceNodesNeedNoRoot(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, ForModel("910A", "n"), FakeOptions{})
+	f := fakesdktest.Start(t, NewFake, ForModel("910A", "n"), FakeOptions{})
 	_, err := f.CreatePartition(0, "vir02")
 	require.NoError(t, err)
 	_, err = os.Stat("/dev/vdavinci100")
@@ -213,7 +210,7 @@ func TestFakeDeviceNodesNeedNoRoot(t *testing.T) {
 
 func TestFakeConcurrentCreatesNeverOverbook(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, ForModel("910B3", "n"), FakeOptions{StatePath: filepath.Join(t.TempDir(), "s.json")})
+	f := fakesdktest.Start(t, NewFake, ForModel("910B3", "n"), FakeOptions{StatePath: filepath.Join(t.TempDir(), "s.json")})
 	const tries = 12
 	ids := make(chan uint32, tries)
 	var wg sync.WaitGroup

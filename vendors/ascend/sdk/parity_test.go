@@ -4,8 +4,10 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 // TestFakeAndBindingAgree runs the same calls on the fake and on the
@@ -20,7 +22,7 @@ func TestFakeAndBindingAgree(t *testing.T) {
 			require.NoError(t, b.Init())
 			desc := ForModel(model, "n")
 			desc.Devices = 4 * Models()[model].DiesPerCard
-			f := newFake(t, desc, FakeOptions{})
+			f := fakesdktest.Start(t, NewFake, desc, FakeOptions{})
 			libs := map[string]Library{"binding": b, "fake": f}
 			got := map[string]parityView{}
 			for name, lib := range libs {

@@ -13,10 +13,6 @@ import (
 	"github.com/hami-project/hami/vendors/cambricon/sdk"
 )
 
-func newFake(t *testing.T, d sdk.Description, opts sdk.FakeOptions) *sdk.Fake {
-	return fakesdktest.Start(t, sdk.NewFake, d, opts)
-}
-
 func TestFakeModels(t *testing.T) {
 	t.Parallel()
 	x8small := sdk.ForModel("MLU370-X8", "node-a")
@@ -44,7 +40,7 @@ func TestFakeModels(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t, tc.desc, sdk.FakeOptions{})
+			f := fakesdktest.Start(t, sdk.NewFake, tc.desc, sdk.FakeOptions{})
 			n, err := f.DeviceCount()
 			require.NoError(t, err)
 			require.Equal(t, tc.count, n)
@@ -64,9 +60,9 @@ func TestFakeModels(t *testing.T) {
 
 func TestFakeIdentitiesAreStablePerSeed(t *testing.T) {
 	t.Parallel()
-	a := newFake(t, sdk.ForModel("MLU370-X4", "node-a"), sdk.FakeOptions{})
-	again := newFake(t, sdk.ForModel("MLU370-X4", "node-a"), sdk.FakeOptions{})
-	other := newFake(t, sdk.ForModel("MLU370-X4", "node-b"), sdk.FakeOptions{})
+	a := fakesdktest.Start(t, sdk.NewFake, sdk.ForModel("MLU370-X4", "node-a"), sdk.FakeOptions{})
+	again := fakesdktest.Start(t, sdk.NewFake, sdk.ForModel("MLU370-X4", "node-a"), sdk.FakeOptions{})
+	other := fakesdktest.Start(t, sdk.NewFake, sdk.ForModel("MLU370-X4", "node-b"), sdk.FakeOptions{})
 	d1, _ := a.Device(3)
 	d2, _ := again.Device(3)
 	d3, _ := other.Device(3)
@@ -121,7 +117,7 @@ func TestFakePartitionAccounting(t *testing.T) {
 			t.Parallel()
 			d := sdk.ForModel("MLU370-X8", "n")
 			d.SMLUDisabled = []int{3}
-			f := newFake(t, d, sdk.FakeOptions{})
+			f := fakesdktest.Start(t, sdk.NewFake, d, sdk.FakeOptions{})
 			live := 0
 			for i, s := range steps {
 				p, err := f.CreatePartition(s.card, s.spec)
@@ -144,7 +140,7 @@ func TestFakePartitionAccounting(t *testing.T) {
 
 func TestFakeDestroyFreesRoom(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, sdk.ForModel("MLU370-X4", "n"), sdk.FakeOptions{})
+	f := fakesdktest.Start(t, sdk.NewFake, sdk.ForModel("MLU370-X4", "n"), sdk.FakeOptions{})
 	full := sdk.PartitionSpec{CorePercent: 100, MemoryMiB: 24576}
 	p, err := f.CreatePartition(0, full)
 	require.NoError(t, err)
@@ -161,7 +157,7 @@ func TestFakeDestroyFreesRoom(t *testing.T) {
 
 func TestFakeConcurrentCreatesNeverOvercommit(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, sdk.ForModel("MLU370-X8", "n"), sdk.FakeOptions{})
+	f := fakesdktest.Start(t, sdk.NewFake, sdk.ForModel("MLU370-X8", "n"), sdk.FakeOptions{})
 	var wg sync.WaitGroup
 	errs := make([]error, 12)
 	for i := range errs {
@@ -191,7 +187,7 @@ func TestFakeStateAndDeviceFilesSurviveReopen(t *testing.T) {
 	dir := t.TempDir()
 	opts := sdk.FakeOptions{StatePath: filepath.Join(dir, "state.json"), DevRoot: filepath.Join(dir, "root")}
 	desc := sdk.ForModel("MLU370-X8", "node-a")
-	f := newFake(t, desc, opts)
+	f := fakesdktest.Start(t, sdk.NewFake, desc, opts)
 	for _, name := range append(sdk.DeviceFiles(0), sdk.DeviceFiles(7)...) {
 		require.FileExists(t, filepath.Join(opts.DevRoot, name))
 	}
@@ -209,7 +205,7 @@ func TestFakeStateAndDeviceFilesSurviveReopen(t *testing.T) {
 	// The plugin restarts, and the node's device files with it (a fresh
 	// dev root as in a new container): the driver's instances are still there.
 	require.NoError(t, os.RemoveAll(opts.DevRoot))
-	again := newFake(t, desc, opts)
+	again := fakesdktest.Start(t, sdk.NewFake, desc, opts)
 	fakesdktest.Want(t, []sdk.Partition{p2})(again.Partitions(2))
 	require.FileExists(t, filepath.Join(opts.DevRoot, p2.DeviceNode))
 	p3, err := again.CreatePartition(2, spec)
@@ -225,7 +221,7 @@ func TestFakeHealth(t *testing.T) {
 	t.Parallel()
 	d := sdk.ForModel("MLU370-X8", "n")
 	d.Unhealthy = []int{2}
-	f := newFake(t, d, sdk.FakeOptions{})
+	f := fakesdktest.Start(t, sdk.NewFake, d, sdk.FakeOptions{})
 	for _, tc := range []struct {
 		index int
 		set   *bool

@@ -14,7 +14,7 @@ import (
 
 func TestFakeHealth(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, describe(sdk.ModelZ100, func(d *sdk.Description) { d.Devices = 3; d.Unhealthy = []int{2} }), sdk.FakeOptions{})
+	f := fakesdktest.Start(t, sdk.NewFake, describe(sdk.ModelZ100, func(d *sdk.Description) { d.Devices = 3; d.Unhealthy = []int{2} }), sdk.FakeOptions{})
 	healthy := func(i int) bool {
 		t.Helper()
 		ok, err := f.Healthy(i)
@@ -37,7 +37,7 @@ func TestFakeHealth(t *testing.T) {
 
 func TestFakeLoad(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, describe(sdk.ModelZ100, nil), sdk.FakeOptions{})
+	f := fakesdktest.Start(t, sdk.NewFake, describe(sdk.ModelZ100, nil), sdk.FakeOptions{})
 	require.NoError(t, f.SetLoad(1, 1024, 35))
 	mem, err := f.Memory(1)
 	require.NoError(t, err)
@@ -70,7 +70,7 @@ func TestFakeCallsBeforeInit(t *testing.T) {
 func TestFakeMakesDeviceFiles(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
-	newFake(t, describe(sdk.ModelK100AI, func(d *sdk.Description) { d.Devices = 2 }), sdk.FakeOptions{DevRoot: root})
+	fakesdktest.Start(t, sdk.NewFake, describe(sdk.ModelK100AI, func(d *sdk.Description) { d.Devices = 2 }), sdk.FakeOptions{DevRoot: root})
 	for _, p := range []string{"dev/kfd", "dev/mkfd", "dev/dri/card0", "dev/dri/card1", "dev/dri/renderD128", "dev/dri/renderD129"} {
 		_, err := os.Stat(filepath.Join(root, p))
 		require.NoError(t, err, p)

@@ -12,10 +12,6 @@ import (
 	"github.com/hami-project/hami/vendors/hygon/sdk"
 )
 
-func newFake(t *testing.T, d sdk.Description, opts sdk.FakeOptions) *sdk.Fake {
-	return fakesdktest.Start(t, sdk.NewFake, d, opts)
-}
-
 func describe(model string, change func(*sdk.Description)) sdk.Description {
 	d := sdk.ForModel(model, "node-a")
 	if change != nil {
@@ -116,7 +112,7 @@ func TestFakeModels(t *testing.T) {
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			f := newFake(t, describe(tc.model, nil), sdk.FakeOptions{})
+			f := fakesdktest.Start(t, sdk.NewFake, describe(tc.model, nil), sdk.FakeOptions{})
 			fakesdktest.Want(t, 8)(f.DeviceCount())
 			d, err := f.Device(5)
 			require.NoError(t, err)
@@ -137,9 +133,9 @@ func TestFakeModels(t *testing.T) {
 
 func TestFakeIdentityIsStablePerSeed(t *testing.T) {
 	t.Parallel()
-	a := newFake(t, describe(sdk.ModelZ100, nil), sdk.FakeOptions{})
-	b := newFake(t, describe(sdk.ModelZ100, nil), sdk.FakeOptions{})
-	c := newFake(t, describe(sdk.ModelZ100, func(d *sdk.Description) { d.Seed = "node-b" }), sdk.FakeOptions{})
+	a := fakesdktest.Start(t, sdk.NewFake, describe(sdk.ModelZ100, nil), sdk.FakeOptions{})
+	b := fakesdktest.Start(t, sdk.NewFake, describe(sdk.ModelZ100, nil), sdk.FakeOptions{})
+	c := fakesdktest.Start(t, sdk.NewFake, describe(sdk.ModelZ100, func(d *sdk.Description) { d.Seed = "node-b" }), sdk.FakeOptions{})
 	da, _ := a.Device(0)
 	db, _ := b.Device(0)
 	dc, _ := c.Device(0)

@@ -18,7 +18,7 @@ func capacity(cus int, mib uint64) sdk.Capacity {
 
 func TestFakeVirtualDeviceAccounting(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, describe(sdk.ModelZ100, func(d *sdk.Description) { d.Devices = 2 }), sdk.FakeOptions{})
+	f := fakesdktest.Start(t, sdk.NewFake, describe(sdk.ModelZ100, func(d *sdk.Description) { d.Devices = 2 }), sdk.FakeOptions{})
 	fakesdktest.Want(t, 4)(f.MaxVDevices())
 
 	fakesdktest.Want(t, sdk.VDevice{ID: 4, Device: 1, Capacity: capacity(15, 8192)})(f.CreateVDevice(1, capacity(15, 8192)))
@@ -50,7 +50,7 @@ func TestFakeVirtualDeviceAccounting(t *testing.T) {
 
 func TestFakeVirtualDeviceLimitPerCard(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, describe(sdk.ModelK100AI, func(d *sdk.Description) { d.MaxVDevices = 2 }), sdk.FakeOptions{})
+	f := fakesdktest.Start(t, sdk.NewFake, describe(sdk.ModelK100AI, func(d *sdk.Description) { d.MaxVDevices = 2 }), sdk.FakeOptions{})
 	for range 2 {
 		_, err := f.CreateVDevice(3, capacity(1, 1))
 		require.NoError(t, err)
@@ -63,7 +63,7 @@ func TestFakeVirtualDeviceLimitPerCard(t *testing.T) {
 
 func TestFakeVirtualDeviceErrors(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, describe(sdk.ModelZ100, nil), sdk.FakeOptions{})
+	f := fakesdktest.Start(t, sdk.NewFake, describe(sdk.ModelZ100, nil), sdk.FakeOptions{})
 	cases := map[string]struct {
 		call    func() error
 		is      error
@@ -94,7 +94,7 @@ func TestFakeVirtualDeviceErrors(t *testing.T) {
 
 func TestFakeWithoutVirtualDevices(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, describe(sdk.ModelZ100, func(d *sdk.Description) { d.NoVirtualDevices = true }), sdk.FakeOptions{})
+	f := fakesdktest.Start(t, sdk.NewFake, describe(sdk.ModelZ100, func(d *sdk.Description) { d.NoVirtualDevices = true }), sdk.FakeOptions{})
 	_, err := f.MaxVDevices()
 	require.ErrorIs(t, err, sdkerr.ErrNotSupported)
 	_, err = f.Remaining(0)
@@ -115,13 +115,13 @@ func TestFakeStateSurvivesReopen(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "state.json")
 	d := describe(sdk.ModelK100AI, func(d *sdk.Description) { d.Devices = 4 })
-	first := newFake(t, d, sdk.FakeOptions{StatePath: path})
+	first := fakesdktest.Start(t, sdk.NewFake, d, sdk.FakeOptions{StatePath: path})
 	a, err := first.CreateVDevice(2, capacity(30, 4096))
 	require.NoError(t, err)
 	b, err := first.CreateVDevice(3, capacity(60, 2048))
 	require.NoError(t, err)
 
-	second := newFake(t, d, sdk.FakeOptions{StatePath: path})
+	second := fakesdktest.Start(t, sdk.NewFake, d, sdk.FakeOptions{StatePath: path})
 	all, err := second.VDevices()
 	require.NoError(t, err)
 	require.Equal(t, []sdk.VDevice{a, b}, all, "a plugin restart finds the driver's virtual devices")
@@ -130,7 +130,7 @@ func TestFakeStateSurvivesReopen(t *testing.T) {
 	require.Equal(t, capacity(90, 65536-4096), left)
 	require.NoError(t, second.DestroyVDevice(a.ID))
 
-	third := newFake(t, d, sdk.FakeOptions{StatePath: path})
+	third := fakesdktest.Start(t, sdk.NewFake, d, sdk.FakeOptions{StatePath: path})
 	all, err = third.VDevices()
 	require.NoError(t, err)
 	require.Equal(t, []sdk.VDevice{b}, all)

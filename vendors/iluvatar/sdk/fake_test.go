@@ -12,10 +12,6 @@ import (
 	"github.com/hami-project/hami/vendors/iluvatar/sdk"
 )
 
-func newFake(t *testing.T, desc sdk.Description, opts sdk.FakeOptions) *sdk.Fake {
-	return fakesdktest.Start(t, sdk.NewFake, desc, opts)
-}
-
 func TestFakeModels(t *testing.T) {
 	t.Parallel()
 	cases := map[string]struct {
@@ -43,7 +39,7 @@ func TestFakeModels(t *testing.T) {
 			t.Parallel()
 			desc := sdk.ForModel(model, "node-a")
 			desc.Devices = tc.devices
-			f := newFake(t, desc, sdk.FakeOptions{})
+			f := fakesdktest.Start(t, sdk.NewFake, desc, sdk.FakeOptions{})
 			n, err := f.DeviceCount()
 			require.NoError(t, err)
 			require.Equal(t, tc.wantChips, n)
@@ -63,7 +59,7 @@ func TestFakeModels(t *testing.T) {
 
 func TestFakeBoardChipsAreLinkedBothWays(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, sdk.ForModel("BI-V150", "n"), sdk.FakeOptions{})
+	f := fakesdktest.Start(t, sdk.NewFake, sdk.ForModel("BI-V150", "n"), sdk.FakeOptions{})
 	a, err := f.Device(6)
 	require.NoError(t, err)
 	b, err := f.Device(7)
@@ -79,7 +75,7 @@ func TestFakeBoardChipsAreLinkedBothWays(t *testing.T) {
 func TestFakeIdentityIsStablePerSeed(t *testing.T) {
 	t.Parallel()
 	uuid := func(seed string) string {
-		f := newFake(t, sdk.ForModel("BI-V100", seed), sdk.FakeOptions{})
+		f := fakesdktest.Start(t, sdk.NewFake, sdk.ForModel("BI-V100", seed), sdk.FakeOptions{})
 		d, err := f.Device(3)
 		require.NoError(t, err)
 		return d.UUID
@@ -93,7 +89,7 @@ func TestFakeHealth(t *testing.T) {
 	t.Parallel()
 	desc := sdk.ForModel("BI-V100", "n")
 	desc.Unhealthy = []int{2}
-	f := newFake(t, desc, sdk.FakeOptions{})
+	f := fakesdktest.Start(t, sdk.NewFake, desc, sdk.FakeOptions{})
 	healthy := func(i int) bool {
 		h, err := f.Health(i)
 		require.NoError(t, err)
@@ -116,7 +112,7 @@ func TestFakeHealth(t *testing.T) {
 
 func TestFakeUsage(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, sdk.ForModel("BI-V100", "n"), sdk.FakeOptions{})
+	f := fakesdktest.Start(t, sdk.NewFake, sdk.ForModel("BI-V100", "n"), sdk.FakeOptions{})
 	require.NoError(t, f.SetUsed(1, 1000))
 	fakesdktest.Want(t, sdk.Memory{TotalMiB: 32768, UsedMiB: 1000, FreeMiB: 31768})(f.Memory(1))
 	require.ErrorIs(t, f.SetUsed(1, 32769), sdkerr.ErrInvalidArgument, "more than the chip has")
@@ -152,7 +148,7 @@ func TestFakeMakesDeviceFiles(t *testing.T) {
 	root := t.TempDir()
 	desc := sdk.ForModel("BI-V150", "n")
 	desc.Devices = 2
-	newFake(t, desc, sdk.FakeOptions{DevRoot: root})
+	fakesdktest.Start(t, sdk.NewFake, desc, sdk.FakeOptions{DevRoot: root})
 	for _, name := range []string{"dev/itrctl", "dev/iluvatar0", "dev/iluvatar1"} {
 		require.FileExists(t, filepath.Join(root, name))
 	}

@@ -5,9 +5,10 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/hami-project/hami/common/fakesdk"
 	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
-	"github.com/stretchr/testify/require"
 )
 
 func TestDescriptionValidate(t *testing.T) {

@@ -6,15 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/hami-project/hami/common/fakesdk"
 	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/common/sdkerr"
-	"github.com/stretchr/testify/require"
 )
-
-func newFake(t *testing.T, desc Description, opts FakeOptions) *Fake {
-	return fakesdktest.Start(t, NewFake, desc, opts)
-}
 
 func TestFakeModelsReportTheirOwnMemory(t *testing.T) {
 	t.Parallel()
@@ -31,7 +28,7 @@ func TestFakeModelsReportTheirOwnMemory(t *testing.T) {
 			t.Parallel()
 			desc := ForModel(model, "node-a")
 			desc.Devices = tc.devices
-			f := newFake(t, desc, FakeOptions{})
+			f := fakesdktest.Start(t, NewFake, desc, FakeOptions{})
 			fakesdktest.Want(t, tc.wantDevices)(f.DeviceCount())
 			d, err := f.Device(1)
 			require.NoError(t, err)
@@ -45,7 +42,7 @@ func TestFakeModelsReportTheirOwnMemory(t *testing.T) {
 func TestFakeIdentityIsStablePerNode(t *testing.T) {
 	t.Parallel()
 	device := func(seed string, i int) Device {
-		d, err := newFake(t, ForModel(ModelC500, seed), FakeOptions{}).Device(i)
+		d, err := fakesdktest.Start(t, NewFake, ForModel(ModelC500, seed), FakeOptions{}).Device(i)
 		require.NoError(t, err)
 		return d
 	}
@@ -78,7 +75,7 @@ func TestFakeLinksFollowMetaXLinkZones(t *testing.T) {
 			t.Parallel()
 			desc := ForModel(ModelC500, "n")
 			desc.Devices = tc.devices
-			links, err := newFake(t, desc, FakeOptions{}).Links(tc.index)
+			links, err := fakesdktest.Start(t, NewFake, desc, FakeOptions{}).Links(tc.index)
 			require.NoError(t, err)
 			got := map[int]LinkKind{}
 			for _, l := range links {
@@ -94,7 +91,7 @@ func TestFakeHealthChangesAtRunTime(t *testing.T) {
 	t.Parallel()
 	desc := ForModel(ModelC500, "n")
 	desc.Unhealthy = []int{2}
-	f := newFake(t, desc, FakeOptions{})
+	f := fakesdktest.Start(t, NewFake, desc, FakeOptions{})
 	healthy := func(i int) bool {
 		t.Helper()
 		ok, err := f.Health(i)
@@ -120,7 +117,7 @@ func TestFakeSgpusSurviveARestart(t *testing.T) {
 	t.Parallel()
 	opts := FakeOptions{StatePath: filepath.Join(t.TempDir(), "mxsml-state.json")}
 	desc := ForModel(ModelC500, "n")
-	first := newFake(t, desc, opts)
+	first := fakesdktest.Start(t, NewFake, desc, opts)
 	a, err := first.CreateSgpu(0, 32768, 40)
 	require.NoError(t, err)
 	b, err := first.CreateSgpu(0, 16384, 40)
@@ -128,7 +125,7 @@ func TestFakeSgpusSurviveARestart(t *testing.T) {
 	require.NoError(t, first.RemoveSgpu(0, a.ID))
 	require.NoError(t, first.Shutdown())
 
-	again := newFake(t, desc, opts)
+	again := fakesdktest.Start(t, NewFake, desc, opts)
 	ps, err := again.Sgpus(0)
 	require.NoError(t, err)
 	require.Equal(t, []Partition{b}, ps)
@@ -147,7 +144,7 @@ func TestFakeMakesTheDriversDeviceFiles(t *testing.T) {
 	root := t.TempDir()
 	desc := ForModel(ModelC500, "n")
 	desc.Devices = 2
-	newFake(t, desc, FakeOptions{DevRoot: root})
+	fakesdktest.Start(t, NewFake, desc, FakeOptions{DevRoot: root})
 	for _, name := range []string{"dev/mxcd", "dev/dri/card0", "dev/dri/card1", "dev/dri/renderD128", "dev/dri/renderD129"} {
 		_, err := os.Stat(filepath.Join(root, name))
 		require.NoError(t, err, name)
@@ -193,7 +190,7 @@ func TestFakeRefusesLikeTheDriver(t *testing.T) {
 		})
 	}
 
-	f := newFake(t, desc, FakeOptions{})
+	f := fakesdktest.Start(t, NewFake, desc, FakeOptions{})
 	on, err := f.SgpuEnabled(3)
 	require.NoError(t, err)
 	require.False(t, on)

@@ -3,8 +3,9 @@ package sdk
 import (
 	"testing"
 
-	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 func TestSgpuMemoryRoundsUpTo128MiB(t *testing.T) {

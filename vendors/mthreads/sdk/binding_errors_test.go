@@ -4,8 +4,9 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 func TestBindingMapsReturnCodes(t *testing.T) {

@@ -4,9 +4,10 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/hami-project/hami/common/fakesdk"
 	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
-	"github.com/stretchr/testify/require"
 )
 
 const header = "apiVersion: fake.mthreads.hami.io/v1\nkind: FakeSystem\n"

@@ -6,19 +6,16 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/hami-project/hami/common/sdkerr"
-	"github.com/stretchr/testify/require"
 )
-
-func newFake(t *testing.T, d Description, opts FakeOptions) *Fake {
-	return fakesdktest.Start(t, NewFake, d, opts)
-}
 
 func TestFakeS4000Server(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, ForModel("MTT S4000", "node-a"), FakeOptions{})
+	f := fakesdktest.Start(t, NewFake, ForModel("MTT S4000", "node-a"), FakeOptions{})
 	fakesdktest.Want(t, 8, "the model's server size by default")(f.DeviceCount())
 
 	d, err := f.Device(5)
@@ -28,11 +25,11 @@ func TestFakeS4000Server(t *testing.T) {
 	require.Equal(t, 1, d.NUMANode, "cards 4..7 sit on the second socket")
 	require.Equal(t, []string{"/dev/mtgpu.5", "/dev/dri/card5", "/dev/dri/renderD133"}, d.DeviceNodes())
 	require.Equal(t, VendorID, d.PCI.VendorID)
-	other := newFake(t, ForModel("MTT S4000", "node-b"), FakeOptions{})
+	other := fakesdktest.Start(t, NewFake, ForModel("MTT S4000", "node-b"), FakeOptions{})
 	d2, err := other.Device(5)
 	require.NoError(t, err)
 	require.NotEqual(t, d.UUID, d2.UUID, "ids are seeded by the node")
-	again := newFake(t, ForModel("MTT S4000", "node-a"), FakeOptions{})
+	again := fakesdktest.Start(t, NewFake, ForModel("MTT S4000", "node-a"), FakeOptions{})
 	fakesdktest.Want(t, d, "and stable across restarts")(again.Device(5))
 
 	fakesdktest.Want(t, Memory{TotalMiB: 49152})(f.Memory(0))
@@ -56,7 +53,7 @@ func TestFakeTwoServersWorthOfCards(t *testing.T) {
 	t.Parallel()
 	d := ForModel("MTT S4000", "n")
 	d.Devices = 16
-	f := newFake(t, d, FakeOptions{})
+	f := fakesdktest.Start(t, NewFake, d, FakeOptions{})
 	links, err := f.Links(0)
 	require.NoError(t, err)
 	require.Len(t, links, 15)
@@ -107,7 +104,7 @@ func TestFakeSGPUAccounting(t *testing.T) {
 			t.Parallel()
 			d := ForModel("MTT S4000", "n")
 			d.Unhealthy = []int{3}
-			f := newFake(t, d, FakeOptions{})
+			f := fakesdktest.Start(t, NewFake, d, FakeOptions{})
 			for i, s := range steps {
 				_, err := f.Attach(s.device, s.units, s.cores)
 				if s.want == nil {
@@ -123,7 +120,7 @@ func TestFakeSGPUAccounting(t *testing.T) {
 
 func TestFakeAtMostOneSGPUPerCoreGroup(t *testing.T) {
 	t.Parallel()
-	f := newFake(t, ForModel("MTT S4000", "n"), FakeOptions{})
+	f := fakesdktest.Start(t, NewFake, ForModel("MTT S4000", "n"), FakeOptions{})
 	for range MaxActivePerDevice {
 		_, err := f.Attach(0, 2, 0)
 		require.NoError(t, err)
@@ -137,7 +134,7 @@ func TestFakeAtMostOneSGPUPerCoreGroup(t *testing.T) {
 func TestFakeSGPUsSurviveARestart(t *testing.T) {
 	t.Parallel()
 	opts := FakeOptions{StatePath: filepath.Join(t.TempDir(), "state.json")}
-	f := newFake(t, ForModel("MTT S4000", "n"), opts)
+	f := fakesdktest.Start(t, NewFake, ForModel("MTT S4000", "n"), opts)
 	a, err := f.Attach(2, 32, 8)
 	require.NoError(t, err)
 	b, err := f.Attach(2, 16, 4)
@@ -145,7 +142,7 @@ func TestFakeSGPUsSurviveARestart(t *testing.T) {
 	require.NotEqual(t, a.ID, b.ID)
 	require.Equal(t, uint64(16384), a.MemoryMiB())
 
-	restarted := newFake(t, ForModel("MTT S4000", "n"), opts)
+	restarted := fakesdktest.Start(t, NewFake, ForModel("MTT S4000", "n"), opts)
 	require.Equal(t, []SGPU{a, b}, restarted.SGPUs(2))
 	active, err := restarted.ActiveVirtDevices(2)
 	require.NoError(t, err)
@@ -155,7 +152,7 @@ func TestFakeSGPUsSurviveARestart(t *testing.T) {
 
 	require.NoError(t, restarted.Detach(a.ID))
 	require.ErrorIs(t, restarted.Detach(a.ID), sdkerr.ErrNotFound)
-	again := newFake(t, ForModel("MTT S4000", "n"), opts)
+	again := fakesdktest.Start(t, NewFake, ForModel("MTT S4000", "n"), opts)
 	require.Equal(t, []SGPU{b}, again.SGPUs(2))
 	c, err := again.Attach(2, 64, 0)
 	require.NoError(t, err)
@@ -166,7 +163,7 @@ func TestFakeHealth(t *testing.T) {
 	t.Parallel()
 	d := ForModel("MTT S4000", "n")
 	d.Unhealthy = []int{3}
-	f := newFake(t, d, FakeOptions{})
+	f := fakesdktest.Start(t, NewFake, d, FakeOptions{})
 	ok, err := f.Healthy(3)
 	require.NoError(t, err)
 	require.False(t, ok)
@@ -210,12 +207,12 @@ func TestFakeMakesDeviceFiles(t *testing.T) {
 	root := t.TempDir()
 	d := ForModel("MTT S4000", "n")
 	d.Devices = 2
-	newFake(t, d, FakeOptions{DevRoot: root})
+	fakesdktest.Start(t, NewFake, d, FakeOptions{DevRoot: root})
 	for _, p := range []string{"dev/mtgpu.0", "dev/mtgpu.1", "dev/dri/card1", "dev/dri/renderD128", "dev/dri/renderD129"} {
 		_, err := os.Stat(filepath.Join(root, p))
 		require.NoError(t, err, p)
 	}
-	newFake(t, d, FakeOptions{DevRoot: root}) // a restart finds them there
+	fakesdktest.Start(t, NewFake, d, FakeOptions{DevRoot: root}) // a restart finds them there
 }
 
 func TestSGPUSizes(t *testing.T) {
@@ -234,7 +231,7 @@ func TestSGPUSizes(t *testing.T) {
 func TestFakeConcurrentAttachesNeverOvercommit(t *testing.T) {
 	t.Parallel()
 	opts := FakeOptions{StatePath: filepath.Join(t.TempDir(), "state.json")}
-	f := newFake(t, ForModel("MTT S4000", "n"), opts)
+	f := fakesdktest.Start(t, NewFake, ForModel("MTT S4000", "n"), opts)
 	var wg sync.WaitGroup
 	errs := make([]error, 32)
 	for i := range errs {

@@ -3,8 +3,9 @@ package sdk
 import (
 	"testing"
 
-	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 	"github.com/stretchr/testify/require"
+
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 )
 
 // TestFakeAnswersAsTheBindingDoes runs the same questions against the
@@ -16,7 +17,7 @@ func TestFakeAnswersAsTheBindingDoes(t *testing.T) {
 	require.NoError(t, b.Init())
 	d := ForModel("MTT S4000", "n")
 	d.Devices, d.Unhealthy = 2, []int{1}
-	f := newFake(t, d, FakeOptions{})
+	f := fakesdktest.Start(t, NewFake, d, FakeOptions{})
 
 	for name, lib := range map[string]Library{"binding": b, "fake": f} {
 		t.Run(name, func(t *testing.T) {
