@@ -57,7 +57,7 @@ func (c *Config) Register(fs *flag.FlagSet, vendor string) {
 	fs.StringVar(&c.Fake, "fake", "", "fake "+vendor+" library: a model name or a description file (empty: the real library)")
 	fs.DurationVar(&c.Heartbeat, "heartbeat", 10*time.Second, "inventory heartbeat")
 	fs.DurationVar(&c.TTL, "inventory-ttl", 30*time.Second, "inventory TTL")
-	fs.DurationVar(&c.ReconcileEvery, "reconcile", 10*time.Second, "how often partitions of finished pods are destroyed")
+	fs.DurationVar(&c.ReconcileEvery, "reconcile", 10*time.Second, "how often partitions and container directories of finished pods are removed")
 	fs.StringVar(&c.MetricsListen, "metrics-listen", "", "address to serve the node's device metrics on (off when empty)")
 	fs.StringVar(&c.Log.Level, "log-level", "info", "log level")
 	fs.StringVar(&c.Log.Format, "log-format", logging.FormatJSON, "log format: json or console")

@@ -112,6 +112,9 @@ func (p *process) run(ctx context.Context, node Node) error {
 	if m := p.env.partitions; m != nil {
 		go m.Run(ctx, p.pods, c.ReconcileEvery)
 	}
+	if len(p.env.dirs.registered()) > 0 {
+		go p.env.dirs.Run(ctx, p.pods, c.ReconcileEvery)
+	}
 	if c.NATSURL != "" {
 		go func() { errs <- p.publish(ctx, invChanges) }()
 	}

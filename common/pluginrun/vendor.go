@@ -57,7 +57,14 @@ type Env struct {
 
 	// partitions is made by Partitions, at most once.
 	partitions *partition.Manager
+	// dirs are the roots registered by ContainerDirs.
+	dirs ContainerDirs
 }
+
+// ContainerDirs registers a host root holding one directory per container
+// named <pod uid>_<container> (limiter.ContainerDir): the kit removes the
+// directories of pods that are gone, at start and every --reconcile.
+func (e *Env) ContainerDirs(root string) { e.dirs.Add(root) }
 
 // Partitions returns the node's partition manager for d, created on the
 // first call with its checkpoint in the state directory. The kit destroys
