@@ -58,13 +58,16 @@ func TestCambriconPluginOnRealKubelet(t *testing.T) {
 	require.NoError(t, err)
 	inv := waitInventory(ctx, t, kv, n.Name)
 	require.Len(t, inv.Devices, 8)
+	slots := 0
 	for _, d := range inv.Devices {
+		slots += int(d.SplitCount)
 		require.Equal(t, []string{"smlu", device.ModeExclusive}, d.Modes)
 		require.EqualValues(t, 256, d.MemoryUnitMiB)
 		require.EqualValues(t, 100, d.Cores)
 		require.Len(t, d.Links, 3, "card %d: its MLU-Link group", d.Index)
+		require.Greater(t, d.SplitCount, int32(1), "card %d is shared", d.Index)
 	}
-	waitCapacity(ctx, t, c, n.Name, strconv.Itoa(8*16))
+	waitCapacity(ctx, t, c, n.Name, strconv.Itoa(slots))
 
 	// Two fractional pods admitted at once onto card 3.
 	a := probeSpec{name: "mlu-a", card: 3, mem: 10240, cores: 30, mode: "smlu"}
@@ -95,7 +98,7 @@ func TestCambriconPluginOnRealKubelet(t *testing.T) {
 	require.NoFileExists(t, filepath.Join(l.devRoot, rb.Env["CAMBRICON_SMLU_DEVICE_NODE"]))
 
 	// The restarted plugin serves a whole card: no instance is made.
-	waitCapacity(ctx, t, c, n.Name, strconv.Itoa(8*16))
+	waitCapacity(ctx, t, c, n.Name, strconv.Itoa(slots))
 	whole := probeSpec{name: "mlu-whole", card: 5, cores: 100, mode: device.ModeExclusive}
 	runProbes(ctx, t, c, n.Name, inv, whole)
 	r := readProbe(ctx, t, c, whole.name)
