@@ -11,8 +11,6 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
-	"k8s.io/client-go/tools/clientcmd"
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/inventory"
@@ -35,23 +33,6 @@ func buildPlugin(t *testing.T, dir string) string {
 	return bin
 }
 
-// writeKubeconfig writes the cluster's admin credentials for the plugin.
-func writeKubeconfig(t *testing.T, c *harness.Cluster, path string) {
-	t.Helper()
-	rc := c.RESTConfig()
-	cfg := clientcmdapi.NewConfig()
-	cfg.Clusters["e2e"] = &clientcmdapi.Cluster{
-		Server: rc.Host, CertificateAuthority: rc.CAFile, CertificateAuthorityData: rc.CAData,
-	}
-	cfg.AuthInfos["admin"] = &clientcmdapi.AuthInfo{
-		Token: rc.BearerToken, ClientCertificate: rc.CertFile, ClientCertificateData: rc.CertData,
-		ClientKey: rc.KeyFile, ClientKeyData: rc.KeyData,
-	}
-	cfg.Contexts["e2e"] = &clientcmdapi.Context{Cluster: "e2e", AuthInfo: "admin"}
-	cfg.CurrentContext = "e2e"
-	require.NoError(t, clientcmd.WriteToFile(*cfg, path))
-}
-
 // startNATS starts an embedded NATS server with the inventory bucket and
 // returns its URL and a JetStream client.
 func startNATS(ctx context.Context, t *testing.T) (string, jetstream.KeyValue) {
@@ -69,12 +50,14 @@ type layout struct {
 
 // pluginArgs are the flags of one plugin process: the fake MLU370-X8 with
 // its device files under devRoot and its sMLU state beside the plugin's
-// checkpoints, so a restarted plugin sees the same instances.
+// checkpoints, so a restarted plugin sees the same instances. Reconciling
+// is hourly: an instance removed while the test runs was removed by the
+// start-up reconcile of a restart.
 func (l layout) pluginArgs() []string {
 	return []string{
 		"--node", l.node, "--fake", "MLU370-X8", "--kubeconfig", l.kubeconfig, "--nats-url", l.natsURL,
 		"--device-plugin-dir", l.pluginDir, "--state-dir", l.state, "--dev-root", l.devRoot,
-		"--heartbeat", "1s", "--inventory-ttl", "5s", "--reconcile", "1s", "--health-interval", "1s",
+		"--heartbeat", "1s", "--inventory-ttl", "5s", "--reconcile", "1h", "--health-interval", "1s",
 		"--log-level", "debug",
 	}
 }

@@ -50,9 +50,8 @@ func TestCambriconPluginOnRealKubelet(t *testing.T) {
 	natsURL, kv := startNATS(ctx, t)
 	l := layout{
 		dir: dir, devRoot: filepath.Join(dir, "devroot"), state: filepath.Join(dir, "state"),
-		kubeconfig: filepath.Join(dir, "kubeconfig"), natsURL: natsURL, node: n.Name, pluginDir: n.DevicePluginDir(),
+		kubeconfig: c.Kubeconfig(), natsURL: natsURL, node: n.Name, pluginDir: n.DevicePluginDir(),
 	}
-	writeKubeconfig(t, c, l.kubeconfig)
 
 	plugin, err := c.StartComponent("hami-cambricon-plugin", bin, l.pluginArgs()...)
 	require.NoError(t, err)

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -58,9 +59,9 @@ func New(lib sdk.Library, cards []Card, opts Options, parts *partition.Manager) 
 
 // Devices implements pluginrun.Node.
 func (n *Node) Devices() []device.Device {
-	out := make([]device.Device, 0, len(n.cards))
-	for _, c := range n.cards {
-		out = append(out, c.device(n.cards))
+	out := make([]device.Device, len(n.cards))
+	for i := range n.cards {
+		out[i] = n.cards[i].device(n.cards)
 	}
 	return out
 }
@@ -106,10 +107,9 @@ func Shutdown(lib sdk.Library) error {
 }
 
 func (n *Node) card(uuid string) (Card, bool) {
-	for _, c := range n.cards {
-		if c.UUID == uuid {
-			return c, true
-		}
+	i := slices.IndexFunc(n.cards, func(c Card) bool { return c.UUID == uuid })
+	if i < 0 {
+		return Card{}, false
 	}
-	return Card{}, false
+	return n.cards[i], true
 }
