@@ -47,3 +47,17 @@ func Serial(prefix, seed string, index int) string {
 	sum := sha256.Sum256([]byte("serial/" + seed + "/" + strconv.Itoa(index)))
 	return prefix + hex.EncodeToString(sum[:6])
 }
+
+// LoadFile is Load into a fresh D, for a vendor's LoadDescription: the
+// description at path, or the zero D and the error.
+func LoadFile[D any, P interface {
+	*D
+	Description
+}](path, apiVersion string) (D, error) {
+	var d D
+	if err := Load(path, apiVersion, P(&d)); err != nil {
+		var zero D
+		return zero, err
+	}
+	return d, nil
+}

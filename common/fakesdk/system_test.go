@@ -1,6 +1,8 @@
 package fakesdk_test
 
 import (
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -90,4 +92,16 @@ func TestSession(t *testing.T) {
 	require.True(t, s.IsOpen())
 	require.NoError(t, s.Shutdown())
 	require.False(t, s.IsOpen())
+}
+
+func TestLoadFile(t *testing.T) {
+	t.Parallel()
+	good := filepath.Join(t.TempDir(), "d.yaml")
+	require.NoError(t, os.WriteFile(good, []byte("apiVersion: fake.x.hami.io/v1\nkind: FakeSystem\nmodel: m\n"), 0o600))
+	d, err := fakesdk.LoadFile[desc](good, "fake.x.hami.io/v1")
+	require.NoError(t, err)
+	require.Equal(t, "m", d.Model)
+	d, err = fakesdk.LoadFile[desc](good, "fake.y.hami.io/v1")
+	require.Error(t, err)
+	require.Equal(t, desc{}, d, "nothing half-loaded on an error")
 }

@@ -13,9 +13,7 @@ const APIVersionFake = "fake.ascend.hami.io/v1"
 // Model is one of ModelNames(); Devices counts dies, 0 meaning the model's
 // usual server (8, or 16 dies on eight 910C cards), and a 910C needs an
 // even number. As a file it is user input, decoded strictly.
-type Description struct {
-	fakesdk.System
-}
+type Description struct{ fakesdk.System }
 
 // ForModel is the description of a whole server of model.
 func ForModel(model, seed string) Description {
@@ -44,7 +42,5 @@ func (d *Description) DeviceCount() int {
 
 // LoadDescription reads and checks a description file.
 func LoadDescription(path string) (Description, error) {
-	var d Description
-	err := fakesdk.Load(path, APIVersionFake, &d)
-	return d, err
+	return fakesdk.LoadFile[Description](path, APIVersionFake)
 }

@@ -1,8 +1,6 @@
 package sdk
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -53,20 +51,13 @@ func FuzzLoadDescription(f *testing.F) {
 	f.Add([]byte("apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: 910C\ndevices: 4\nunhealthy: [0, 3]\n"))
 	f.Add([]byte(`{"apiVersion":"fake.ascend.hami.io/v1","kind":"FakeSystem","model":"310P3","devices":-2}`))
 	f.Add([]byte("model: [\n"))
-	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		path := filepath.Join(dir, "fuzz.yaml")
-		if err := os.WriteFile(path, data, 0o600); err != nil {
-			t.Skip()
-		}
-		d, err := LoadDescription(path)
+		d, err := LoadDescription(fakesdktest.WriteFile(t, string(data)))
 		if err != nil {
 			return
 		}
 		// Whatever loads must build a fake.
-		fake, err := NewFake(d, FakeOptions{})
-		require.NoError(t, err)
-		require.NoError(t, fake.Init())
+		fake := fakesdktest.Start(t, NewFake, d, FakeOptions{})
 		n, err := fake.DeviceCount()
 		require.NoError(t, err)
 		require.Positive(t, n)

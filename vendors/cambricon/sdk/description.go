@@ -23,9 +23,7 @@ func ForModel(model, seed string) Description {
 
 // LoadDescription reads a description file.
 func LoadDescription(path string) (Description, error) {
-	var d Description
-	err := fakesdk.Load(path, APIVersionFake, &d)
-	return d, err
+	return fakesdk.LoadFile[Description](path, APIVersionFake)
 }
 
 // DeviceCount is the number of cards the fake has.

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 )
 
 // TestFakeAndBindingAgree runs one sMLU scenario against the real binding
@@ -14,9 +16,7 @@ func TestFakeAndBindingAgree(t *testing.T) {
 	b := openMock(t, map[string]string{"MOCK_CNDEV_DEVICES": "2"})
 	desc := ForModel("MLU370-X8", "n")
 	desc.Devices = 2
-	f, err := NewFake(desc, FakeOptions{})
-	require.NoError(t, err)
-	require.NoError(t, f.Init())
+	f := fakesdktest.Start(t, NewFake, desc, FakeOptions{})
 
 	half := PartitionSpec{CorePercent: 50, MemoryMiB: 4096}
 	type result struct {

@@ -218,9 +218,7 @@ func TestFakeAnswersAsTheBinding(t *testing.T) {
 	b := openMocks(t, map[string]string{"HYGON_MOCK_DEVICES": "2", "HYGON_MOCK_MAX_VDEV": "3"})
 	d := ForModel(ModelZ100, "node-a")
 	d.Devices, d.MaxVDevices = 2, 3
-	f, err := NewFake(d, FakeOptions{})
-	require.NoError(t, err)
-	require.NoError(t, f.Init())
+	f := fakesdktest.Start(t, NewFake, d, FakeOptions{})
 	got := scenario(b)
 	t.Log(strings.Join(got, "\n"))
 	require.Contains(t, got, "error: dmiCreateVDevices(0, 46 CUs, 1 MiB): DMI_STATUS_OUT_OF_RESOURCES (11)", "the scenario reaches the library")

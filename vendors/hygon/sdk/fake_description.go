@@ -34,9 +34,7 @@ func ForModel(model, seed string) Description {
 
 // LoadDescription reads and checks a description file.
 func LoadDescription(path string) (Description, error) {
-	var d Description
-	err := fakesdk.Load(path, FakeAPIVersion, &d)
-	return d, err
+	return fakesdk.LoadFile[Description](path, FakeAPIVersion)
 }
 
 // Validate names the first wrong field and how to fix it.

@@ -14,9 +14,7 @@ const APIVersionFake = "fake.iluvatar.hami.io/v1"
 // shares. Model is one of Models' names; two-chip boards need an even
 // Devices; Unhealthy chips start with an ECC error. As a file it is user
 // input, so it is decoded strictly (LoadDescription).
-type Description struct {
-	fakesdk.System
-}
+type Description struct{ fakesdk.System }
 
 // ForModel is the description of the model's usual server.
 func ForModel(model, seed string) Description {
@@ -25,11 +23,7 @@ func ForModel(model, seed string) Description {
 
 // LoadDescription reads a description file.
 func LoadDescription(path string) (Description, error) {
-	var d Description
-	if err := fakesdk.Load(path, APIVersionFake, &d); err != nil {
-		return Description{}, err
-	}
-	return d, nil
+	return fakesdk.LoadFile[Description](path, APIVersionFake)
 }
 
 // Validate checks the description, naming the field and the fix.

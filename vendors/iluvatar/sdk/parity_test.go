@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
 )
 
 // The fake must fail as the binding does, so code tested on the fake
@@ -13,9 +15,7 @@ func TestFakeFailsAsTheBindingDoes(t *testing.T) {
 	b, _ := openMock(t, "testdata/mock_ixml.c", 2, 1)
 	desc := ForModel("BI-V100", "n")
 	desc.Devices = 2
-	f, err := NewFake(desc, FakeOptions{})
-	require.NoError(t, err)
-	require.NoError(t, f.Init())
+	f := fakesdktest.Start(t, NewFake, desc, FakeOptions{})
 
 	libs := map[string]Library{"binding": b, "fake": f}
 	type result struct{ badIndex, badLinks, uninitCount, uninitDevice, uninitLinks, uninitShutdown string }

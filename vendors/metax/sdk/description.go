@@ -33,11 +33,7 @@ func ForModel(model, seed string) Description {
 
 // LoadDescription reads and checks a description file.
 func LoadDescription(path string) (Description, error) {
-	var d Description
-	if err := fakesdk.Load(path, APIVersionDescription, &d); err != nil {
-		return Description{}, err
-	}
-	return d, nil
+	return fakesdk.LoadFile[Description](path, APIVersionDescription)
 }
 
 // DeviceCount is Devices, or the model's server size when unset.

@@ -1,7 +1,6 @@
 package sdk
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -76,11 +75,8 @@ func FuzzLoadDescription(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		path := filepath.Join(dir, "fuzz.yaml")
-		require.NoError(t, os.WriteFile(path, data, 0o600))
-		d, err := LoadDescription(path)
+		d, err := LoadDescription(fakesdktest.WriteFile(t, string(data)))
 		if err != nil {
 			return
 		}

@@ -16,9 +16,7 @@ const FakeAPIVersion = "fake.mthreads.hami.io/v1"
 //	devices: 8        # default: the model's server size
 //	seed: node-a      # ids are stable per seed: give each node its own
 //	unhealthy: [3]
-type Description struct {
-	fakesdk.System
-}
+type Description struct{ fakesdk.System }
 
 // Validate implements fakesdk.Description, naming the field and the fix.
 func (d *Description) Validate() error {
@@ -44,9 +42,5 @@ func ForModel(model, seed string) Description {
 
 // LoadDescription reads and checks the description file at path.
 func LoadDescription(path string) (Description, error) {
-	var d Description
-	if err := fakesdk.Load(path, FakeAPIVersion, &d); err != nil {
-		return Description{}, err
-	}
-	return d, nil
+	return fakesdk.LoadFile[Description](path, FakeAPIVersion)
 }

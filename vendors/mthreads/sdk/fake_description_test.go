@@ -60,9 +60,7 @@ func FuzzLoadDescription(f *testing.F) {
 		}
 		// Whatever the decoder accepts must build a working fake and
 		// survive a round trip.
-		fake, err := NewFake(d, FakeOptions{})
-		require.NoError(t, err)
-		require.NoError(t, fake.Init())
+		fake := fakesdktest.Start(t, NewFake, d, FakeOptions{})
 		n, err := fake.DeviceCount()
 		require.NoError(t, err)
 		require.Positive(t, n)
