@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -49,7 +50,7 @@ func (v *Vendor) Validate() error {
 
 // Open implements pluginrun.Vendor.
 func (v *Vendor) Open(ctx context.Context, env *pluginrun.Env) (pluginrun.Node, error) {
-	lib, err := v.open(env.Config)
+	lib, err := v.open(env.Config, DevRoot(env.Config))
 	if err != nil {
 		return nil, err
 	}
@@ -65,13 +66,13 @@ func (v *Vendor) Open(ctx context.Context, env *pluginrun.Env) (pluginrun.Node, 
 		closeLib()
 		return nil, err
 	}
-	return mlunode.New(lib, cards, mlunode.Options{DevRoot: env.Config.DevRoot, HealthEvery: v.HealthEvery}, parts), nil
+	return mlunode.New(lib, cards, mlunode.Options{DevRoot: DevRoot(env.Config), HealthEvery: v.HealthEvery}, parts), nil
 }
 
 // open returns an initialised CNDev: the fake (a model name seeded by the
 // node, or a description file) with its sMLU state in the state directory
 // and its device files under --dev-root, or the driver's library.
-func (v *Vendor) open(c pluginrun.Config) (sdk.Library, error) {
+func (v *Vendor) open(c pluginrun.Config, devRoot string) (sdk.Library, error) {
 	var lib sdk.Library
 	if c.Fake != "" {
 		desc, err := FakeDescription(c.Fake, c.Node)
@@ -81,7 +82,7 @@ func (v *Vendor) open(c pluginrun.Config) (sdk.Library, error) {
 		if err := os.MkdirAll(c.StateDir, 0o755); err != nil {
 			return nil, fmt.Errorf("state directory: %w", err)
 		}
-		f, err := sdk.NewFake(desc, sdk.FakeOptions{StatePath: c.StatePath("fake-cndev"), DevRoot: c.DevRoot})
+		f, err := sdk.NewFake(desc, sdk.FakeOptions{StatePath: c.StatePath("fake-cndev"), DevRoot: devRoot})
 		if err != nil {
 			return nil, err
 		}
@@ -100,6 +101,16 @@ func (v *Vendor) open(c pluginrun.Config) (sdk.Library, error) {
 		return nil, fmt.Errorf("init CNDev: %w", err)
 	}
 	return lib, nil
+}
+
+// DevRoot is where the device files are found: --dev-root, except that a
+// fake left at the host's root makes its files under the state directory
+// instead of in the host's /dev.
+func DevRoot(c pluginrun.Config) string {
+	if c.Fake != "" && filepath.Clean(c.DevRoot) == "/" {
+		return filepath.Join(c.StateDir, "dev-"+c.Node)
+	}
+	return c.DevRoot
 }
 
 // FakeDescription resolves --fake: a model name seeded by the node, or a

@@ -76,3 +76,21 @@ func TestOpenFake(t *testing.T) {
 	_, err = (&app.Vendor{Library: filepath.Join(dir, "missing.so")}).Open(context.Background(), &pluginrun.Env{Config: pluginrun.Config{Node: "n1"}})
 	require.ErrorContains(t, err, "load libcndev.so")
 }
+
+func TestDevRoot(t *testing.T) {
+	t.Parallel()
+	cases := map[string]struct {
+		c    pluginrun.Config
+		want string
+	}{
+		"real":            {pluginrun.Config{DevRoot: "/", StateDir: "/s", Node: "n"}, "/"},
+		"fake, given":     {pluginrun.Config{Fake: "MLU370-X8", DevRoot: "/tmp/d", StateDir: "/s", Node: "n"}, "/tmp/d"},
+		"fake, host root": {pluginrun.Config{Fake: "MLU370-X8", DevRoot: "/", StateDir: "/s", Node: "n"}, "/s/dev-n"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tc.want, app.DevRoot(tc.c))
+		})
+	}
+}
