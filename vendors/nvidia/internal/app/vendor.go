@@ -1,5 +1,5 @@
 // Package app owns what the NVIDIA plugin adds to the kit's process: its
-// own flags (limiter, regions, core policy, XIDs) and opening NVML (the
+// own flags (limiter, regions, limits files, core policy, XIDs) and opening NVML (the
 // real library or a fake server) into a gpunode.Node.
 package app
 
@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/hami-project/hami/common/config"
+	"github.com/hami-project/hami/common/limiter"
 	"github.com/hami-project/hami/common/partition"
 	"github.com/hami-project/hami/common/pluginrun"
 	"github.com/hami-project/hami/vendors/nvidia/internal/discovery"
@@ -27,11 +28,13 @@ import (
 
 // Vendor is the NVIDIA plugin for the kit.
 type Vendor struct {
-	LimiterDir  string
-	RegionRoot  string
-	CorePolicy  string
-	IgnoredXIDs []uint64
-	xids        string
+	LimiterDir         string
+	RegionRoot         string
+	LimitsRoot         string
+	CorePolicy         string
+	AllowTenantDisable bool
+	IgnoredXIDs        []uint64
+	xids               string
 }
 
 var _ pluginrun.Vendor = (*Vendor)(nil)
@@ -43,15 +46,17 @@ func (v *Vendor) Name() string { return config.VendorNVIDIA }
 func (v *Vendor) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&v.LimiterDir, "limiter-dir", "/usr/local/vgpu", "host directory install-limiter writes libvgpu.so into")
 	fs.StringVar(&v.RegionRoot, "region-dir", "/var/lib/hami/regions", "host directory of the per-container limiter regions")
-	fs.StringVar(&v.CorePolicy, "core-policy", "", "GPU_CORE_UTILIZATION_POLICY for containers that set none (default|force|disable)")
+	fs.StringVar(&v.LimitsRoot, "limits-dir", "/var/lib/hami/nvidia/limits", "host directory of the per-container limits files (mounted read-only at "+limiter.ContainerLimitsPath+")")
+	fs.StringVar(&v.CorePolicy, "core-policy", string(limiter.PolicyDefault), "compute policy in every container's limits file (default|force|disable); a pod may tighten it")
+	fs.BoolVar(&v.AllowTenantDisable, "allow-tenant-disable", false, "let pods switch their compute limit off with GPU_CORE_UTILIZATION_POLICY=disable")
 	fs.StringVar(&v.xids, "ignored-xids", joinXIDs(xid.DefaultIgnored), "XIDs that do not mark a GPU unhealthy")
 }
 
 // Validate implements pluginrun.Vendor.
 func (v *Vendor) Validate() error {
 	var errs []error
-	if v.CorePolicy != "" && !slices.Contains([]string{"default", "force", "disable"}, v.CorePolicy) {
-		errs = append(errs, fmt.Errorf("--core-policy %q: must be default, force or disable", v.CorePolicy))
+	if _, err := limiter.ParsePolicy(v.CorePolicy); err != nil {
+		errs = append(errs, fmt.Errorf("--core-policy: %w", err))
 	}
 	var err error
 	if v.IgnoredXIDs, err = parseXIDs(v.xids); err != nil {
@@ -79,9 +84,12 @@ func (v *Vendor) Open(ctx context.Context, env *pluginrun.Env) (pluginrun.Node, 
 			return nil, err
 		}
 	}
+	// Regions and limits files of deleted pods are removed by the kit.
+	env.ContainerDirs(v.RegionRoot)
+	env.ContainerDirs(v.LimitsRoot)
 	return gpunode.New(lib, gpus, gpunode.Options{
-		Config: env.NodeConfig, LimiterDir: v.LimiterDir, RegionRoot: v.RegionRoot, CorePolicy: v.CorePolicy,
-		DevRoot: env.Config.DevRoot, IgnoredXIDs: v.IgnoredXIDs,
+		Config: env.NodeConfig, LimiterDir: v.LimiterDir, RegionRoot: v.RegionRoot, LimitsRoot: v.LimitsRoot,
+		CorePolicy: v.CorePolicy, AllowTenantDisable: v.AllowTenantDisable, DevRoot: env.Config.DevRoot, IgnoredXIDs: v.IgnoredXIDs,
 	}, migs), nil
 }
 

@@ -16,7 +16,17 @@ func TestParseFlags(t *testing.T) {
 		args []string
 		err  string
 		xids []uint64
+		want *app.Vendor
 	}{
+		"limiter flags": {
+			args: []string{"--node", "n1", "--limits-dir", "/l", "--core-policy", "force", "--allow-tenant-disable"},
+			want: &app.Vendor{LimiterDir: "/usr/local/vgpu", RegionRoot: "/var/lib/hami/regions", LimitsRoot: "/l", CorePolicy: "force", AllowTenantDisable: true},
+		},
+		"limiter defaults": {
+			args: []string{"--node", "n1"},
+			want: &app.Vendor{LimiterDir: "/usr/local/vgpu", RegionRoot: "/var/lib/hami/regions", LimitsRoot: "/var/lib/hami/nvidia/limits", CorePolicy: "default"},
+		},
+		"empty policy":      {args: []string{"--node", "n1", "--core-policy", ""}, err: "--core-policy"},
 		"defaults":          {args: []string{"--node", "n1"}, xids: []uint64{13, 31, 43, 45, 68, 109}},
 		"ignore list":       {args: []string{"--node", "n1", "--ignored-xids", "13, 94"}, xids: []uint64{13, 94}},
 		"no node":           {args: nil, err: "--node"},
@@ -45,6 +55,11 @@ func TestParseFlags(t *testing.T) {
 			require.Equal(t, "hami-nvidia.sock", c.Endpoint)
 			if tc.xids != nil {
 				require.Equal(t, tc.xids, v.IgnoredXIDs)
+			}
+			if tc.want != nil {
+				require.Equal(t, []string{tc.want.LimiterDir, tc.want.RegionRoot, tc.want.LimitsRoot, tc.want.CorePolicy},
+					[]string{v.LimiterDir, v.RegionRoot, v.LimitsRoot, v.CorePolicy})
+				require.Equal(t, tc.want.AllowTenantDisable, v.AllowTenantDisable)
 			}
 		})
 	}

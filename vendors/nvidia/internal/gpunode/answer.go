@@ -11,6 +11,7 @@ import (
 	pluginapi "k8s.io/kubelet/pkg/apis/deviceplugin/v1beta1"
 
 	"github.com/hami-project/hami/common/device"
+	"github.com/hami-project/hami/common/limiter"
 	"github.com/hami-project/hami/common/plugin"
 	"github.com/hami-project/hami/vendors/nvidia/internal/discovery"
 )
@@ -22,7 +23,11 @@ const (
 	ContainerRegion    = ContainerRegionDir + "/region.cache"
 )
 
-// Environment variables of the limiter contract (hami-core/README.md).
+// Environment variables of the limiter contract (hami-core/README.md). The
+// limits file wins over them; they stay for tools that read HAMi's
+// variables. GPU_CORE_UTILIZATION_POLICY is the tenant's own (it may only
+// tighten the file's policy), so the plugin never sets it: a value from the
+// plugin would hide the pod's.
 const (
 	EnvVisibleDevices = "NVIDIA_VISIBLE_DEVICES"
 	EnvMemoryLimit    = "CUDA_DEVICE_MEMORY_LIMIT_" // + container device index
@@ -55,64 +60,38 @@ func (n *Node) Answer(ctx context.Context, p *plugin.Pending, chosen []device.De
 	}
 }
 
-// hamiCore gives the container its GPUs with the limiter: the limits in the
-// environment (device i is the i-th of NVIDIA_VISIBLE_DEVICES, which is the
-// container's NVML order), libvgpu.so preloaded from the versioned path
-// current at this moment, and its own region directory.
+// hamiCore gives the container its GPUs with the limiter: the trusted
+// limits file mounted read-only (device i is the i-th of
+// NVIDIA_VISIBLE_DEVICES, which is the container's NVML order), the HAMi
+// environment for tools that read it, libvgpu.so preloaded from the
+// versioned path current at this moment, and a region directory any of the
+// container's users can create the region in.
 func (n *Node) hamiCore(p *plugin.Pending, gpus []discovery.GPU) (*pluginapi.ContainerAllocateResponse, error) {
 	lib, err := Limiter.Current(n.opts.LimiterDir)
 	if err != nil {
 		return nil, fmt.Errorf("limiter: %w", err)
 	}
-	region := filepath.Join(n.opts.RegionRoot, string(p.Pod.UID)+"_"+p.Container)
-	if err := os.MkdirAll(region, 0o777); err != nil { //nolint:gosec // container processes of any uid write their region
-		return nil, fmt.Errorf("create region directory: %w", err)
+	if n.opts.LimitsRoot == "" || n.opts.RegionRoot == "" {
+		return nil, fmt.Errorf("hami-core needs a limits and a region directory (--limits-dir, --region-dir)")
+	}
+	region, err := makeRegionDir(limiter.ContainerDir(n.opts.RegionRoot, string(p.Pod.UID), p.Container))
+	if err != nil {
+		return nil, err
+	}
+	limits := n.limitsFor(p)
+	limitsFile := filepath.Join(limiter.ContainerDir(n.opts.LimitsRoot, string(p.Pod.UID), p.Container), limiter.LimitsFile)
+	if err := limiter.WriteLimits(limitsFile, &limits); err != nil {
+		return nil, err
 	}
 	resp := n.exclusive(gpus)
-	env := resp.Envs
-	env[EnvSharedCache] = ContainerRegion
-	for i, d := range p.Devices {
-		if d.MemoryMiB > 0 {
-			env[EnvMemoryLimit+strconv.Itoa(i)] = strconv.FormatInt(d.MemoryMiB, 10) + "m"
-		}
-		if !n.opts.Config.DisableCoreLimit && d.Cores > 0 && d.Cores < 100 {
-			env[EnvSMLimit+"_"+strconv.Itoa(i)] = strconv.Itoa(int(d.Cores))
-		}
-	}
-	if c := p.Devices[0].Cores; !n.opts.Config.DisableCoreLimit && c > 0 && c < 100 {
-		env[EnvSMLimit] = strconv.Itoa(int(c))
-	}
-	if policy := n.corePolicy(p); policy != "" {
-		env[EnvCorePolicy] = policy
-	}
-	if n.opts.Config.DeviceMemoryScaling > 1 {
-		env[EnvOversubscribe] = "true"
-	}
+	hamiEnv(resp.Envs, &limits)
 	resp.Mounts = append(resp.Mounts,
 		&pluginapi.Mount{ContainerPath: Limiter.ContainerPath(), HostPath: lib.Library, ReadOnly: true},
 		&pluginapi.Mount{ContainerPath: ContainerPreload, HostPath: lib.Preload, ReadOnly: true},
 		&pluginapi.Mount{ContainerPath: ContainerRegionDir, HostPath: region},
+		&pluginapi.Mount{ContainerPath: limiter.ContainerLimitsPath, HostPath: limitsFile, ReadOnly: true},
 	)
 	return resp, nil
-}
-
-// corePolicy: the container's own setting wins, then the node's; with core
-// limits disabled the limiter is told not to throttle.
-func (n *Node) corePolicy(p *plugin.Pending) string {
-	if n.opts.Config.DisableCoreLimit {
-		return "disable"
-	}
-	for _, c := range append(p.Pod.Spec.InitContainers, p.Pod.Spec.Containers...) {
-		if c.Name != p.Container {
-			continue
-		}
-		for _, e := range c.Env {
-			if e.Name == EnvCorePolicy && e.Value != "" {
-				return e.Value
-			}
-		}
-	}
-	return n.opts.CorePolicy
 }
 
 // exclusive gives whole GPUs and no limiter.

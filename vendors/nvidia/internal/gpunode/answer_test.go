@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/types"
 	pluginapi "k8s.io/kubelet/pkg/apis/deviceplugin/v1beta1"
 
@@ -56,14 +57,29 @@ func setup(t *testing.T, migEnabled ...int) env {
 	return env{lib: s, gpus: gpus, limiter: in, regions: filepath.Join(dir, "regions"), mig: m}
 }
 
-func (e env) allocate(t *testing.T, cfg config.Node, a *allocation.Allocation) (map[string]string, []string, error) {
+// answer is what a container got.
+type answer struct {
+	envs   map[string]string
+	mounts []string
+	// limits is the limits file mounted at limiter.ContainerLimitsPath, read-only.
+	limits *limiter.Limits
+}
+
+// allocate answers for the pod "p" of a; mod adjusts the node's options
+// and the pod before the call.
+func (e env) allocate(t *testing.T, cfg config.Node, a *allocation.Allocation, mod func(*gpunode.Options, *corev1.Pod)) (answer, error) {
 	t.Helper()
-	pods := plugintest.NewPods(plugintest.Pod(t, "p", a, time.Unix(0, 0)))
+	pod := plugintest.Pod(t, "p", a, time.Unix(0, 0))
+	opts := gpunode.Options{
+		Config: cfg, LimiterDir: filepath.Dir(filepath.Dir(e.limiter.Library)), RegionRoot: e.regions, LimitsRoot: t.TempDir(),
+	}
+	if mod != nil {
+		mod(&opts, pod)
+	}
+	pods := plugintest.NewPods(pod)
 	ledger, err := plugin.NewLedger("")
 	require.NoError(t, err)
-	n := gpunode.New(e.lib, e.gpus, gpunode.Options{
-		Config: cfg, LimiterDir: filepath.Dir(filepath.Dir(e.limiter.Library)), RegionRoot: e.regions, CorePolicy: "force",
-	}, e.mig)
+	n := gpunode.New(e.lib, e.gpus, opts, e.mig)
 	spec := nodeinv.Spec{Node: node, Vendor: "nvidia", Config: cfg}
 	inv := func() *device.NodeInventory {
 		return nodeinv.Build(spec, n.Devices(), func(string) bool { return true })
@@ -75,13 +91,19 @@ func (e env) allocate(t *testing.T, cfg config.Node, a *allocation.Allocation) (
 	}
 	resp, err := al.Allocate(context.Background(), allocReq(ids))
 	if err != nil {
-		return nil, nil, err
+		return answer{}, err
 	}
-	var mounts []string
+	got := answer{envs: resp.Envs}
 	for _, m := range resp.Mounts {
-		mounts = append(mounts, m.HostPath+"->"+m.ContainerPath)
+		got.mounts = append(got.mounts, m.HostPath+"->"+m.ContainerPath)
+		if m.ContainerPath == limiter.ContainerLimitsPath {
+			require.True(t, m.ReadOnly, "the tenant must not write its limits")
+			require.Equal(t, filepath.Join(opts.LimitsRoot, "uid-p_main", limiter.LimitsFile), m.HostPath)
+			got.limits, err = limiter.ReadLimits(m.HostPath)
+			require.NoError(t, err)
+		}
 	}
-	return resp.Envs, mounts, nil
+	return got, nil
 }
 
 func TestAllocateModes(t *testing.T) {
@@ -92,21 +114,27 @@ func TestAllocateModes(t *testing.T) {
 	noCores, oversub := base, base
 	noCores.DisableCoreLimit = true
 	oversub.DeviceMemoryScaling = 1.5
+	limits := func(policy limiter.Policy, memMiB uint64, core int, oversubscribe bool) *limiter.Limits {
+		l := &limiter.Limits{Policy: policy, Oversubscribe: oversubscribe, Region: gpunode.ContainerRegion}
+		l.Memory[0], l.Core[0] = memMiB<<20, core
+		return l
+	}
 	tests := map[string]struct {
 		cfg    config.Node
 		device allocation.Device
 		want   map[string]string
 		absent []string
-		mounts int
+		limits *limiter.Limits
 	}{
 		"hami-core": {cfg: base, device: allocation.Device{ID: uuid, Index: 1, MemoryMiB: 3000, Cores: 30, Mode: device.ModeHAMiCore},
 			want: map[string]string{"NVIDIA_VISIBLE_DEVICES": uuid, "CUDA_DEVICE_MEMORY_LIMIT_0": "3000m", "CUDA_DEVICE_SM_LIMIT": "30",
-				"GPU_CORE_UTILIZATION_POLICY": "force", "CUDA_DEVICE_MEMORY_SHARED_CACHE": gpunode.ContainerRegion},
-			absent: []string{"CUDA_OVERSUBSCRIBE"}, mounts: 3},
+				"CUDA_DEVICE_SM_LIMIT_0": "30", "CUDA_DEVICE_MEMORY_SHARED_CACHE": gpunode.ContainerRegion},
+			absent: []string{"CUDA_OVERSUBSCRIBE", "GPU_CORE_UTILIZATION_POLICY"}, limits: limits(limiter.PolicyDefault, 3000, 30, false)},
 		"hami-core without core limit": {cfg: noCores, device: allocation.Device{ID: uuid, Index: 1, MemoryMiB: 3000, Cores: 30, Mode: device.ModeHAMiCore},
-			want: map[string]string{"GPU_CORE_UTILIZATION_POLICY": "disable"}, absent: []string{"CUDA_DEVICE_SM_LIMIT"}, mounts: 3},
+			absent: []string{"CUDA_DEVICE_SM_LIMIT", "GPU_CORE_UTILIZATION_POLICY"}, limits: limits(limiter.PolicyDisable, 3000, 0, false)},
 		"hami-core oversubscribed": {cfg: oversub, device: allocation.Device{ID: uuid, Index: 1, MemoryMiB: 100000, Cores: 100, Mode: device.ModeHAMiCore},
-			want: map[string]string{"CUDA_OVERSUBSCRIBE": "true", "CUDA_DEVICE_MEMORY_LIMIT_0": "100000m"}, absent: []string{"CUDA_DEVICE_SM_LIMIT"}, mounts: 3},
+			want: map[string]string{"CUDA_OVERSUBSCRIBE": "true", "CUDA_DEVICE_MEMORY_LIMIT_0": "100000m"}, absent: []string{"CUDA_DEVICE_SM_LIMIT"},
+			limits: limits(limiter.PolicyDefault, 100000, 0, true)},
 		"exclusive": {cfg: base, device: allocation.Device{ID: uuid, Index: 1, Mode: device.ModeExclusive},
 			want: map[string]string{"NVIDIA_VISIBLE_DEVICES": uuid}, absent: []string{"CUDA_DEVICE_MEMORY_LIMIT_0", "CUDA_DEVICE_SM_LIMIT", "CUDA_DEVICE_MEMORY_SHARED_CACHE"}},
 	}
@@ -116,19 +144,27 @@ func TestAllocateModes(t *testing.T) {
 			tc.device.Vendor = "nvidia"
 			a := allocation.New(node)
 			a.Containers = []allocation.Container{{Name: "main", Devices: []allocation.Device{tc.device}}}
-			envs, mounts, err := e.allocate(t, tc.cfg, a)
+			got, err := e.allocate(t, tc.cfg, a, nil)
 			require.NoError(t, err)
 			for k, v := range tc.want {
-				require.Equal(t, v, envs[k], k)
+				require.Equal(t, v, got.envs[k], k)
 			}
 			for _, k := range tc.absent {
-				require.NotContains(t, envs, k)
+				require.NotContains(t, got.envs, k)
 			}
-			require.Len(t, mounts, tc.mounts)
-			if tc.mounts > 0 {
-				require.Contains(t, mounts, e.limiter.Library+"->"+gpunode.Limiter.ContainerPath(), "the versioned library, not current/")
-				require.Contains(t, mounts, e.limiter.Preload+"->/etc/ld.so.preload")
+			require.Equal(t, tc.limits, got.limits)
+			if tc.limits == nil {
+				require.Empty(t, got.mounts)
+				return
 			}
+			require.Len(t, got.mounts, 4)
+			require.Contains(t, got.mounts, e.limiter.Library+"->"+gpunode.Limiter.ContainerPath(), "the versioned library, not current/")
+			require.Contains(t, got.mounts, e.limiter.Preload+"->/etc/ld.so.preload")
+			region := filepath.Join(e.regions, "uid-p_main")
+			require.Contains(t, got.mounts, region+"->"+gpunode.ContainerRegionDir)
+			st, err := os.Stat(region)
+			require.NoError(t, err)
+			require.Equal(t, os.ModeDir|os.ModeSticky|0o777, st.Mode(), "any uid of the container creates the region")
 		})
 	}
 	t.Run("mig", func(t *testing.T) {
@@ -139,8 +175,9 @@ func TestAllocateModes(t *testing.T) {
 		}}}
 		cfg := base
 		cfg.MigStrategy = config.MigStrategyMixed
-		envs, _, err := e.allocate(t, cfg, a)
+		got, err := e.allocate(t, cfg, a, nil)
 		require.NoError(t, err)
+		envs := got.envs
 		ins := e.mig.Instances()
 		require.Len(t, ins, 1)
 		require.Equal(t, ins[0].ID, envs["NVIDIA_VISIBLE_DEVICES"])
@@ -169,7 +206,7 @@ func TestAllocateRejects(t *testing.T) {
 			tc.device.Vendor = "nvidia"
 			a := allocation.New(node)
 			a.Containers = []allocation.Container{{Name: "main", Devices: []allocation.Device{tc.device}}}
-			_, _, err := e.allocate(t, config.Default().ForNode(node), a)
+			_, err := e.allocate(t, config.Default().ForNode(node), a, nil)
 			require.ErrorContains(t, err, tc.err)
 			require.ErrorContains(t, err, "default/p/main", "the kubelet's message names the pod")
 		})
@@ -185,4 +222,48 @@ func gi(t *testing.T, in partition.Instance) string {
 
 func allocReq(ids []string) *pluginapi.ContainerAllocateRequest {
 	return &pluginapi.ContainerAllocateRequest{DevicesIds: ids}
+}
+
+// The policy is the operator's: a pod asking for disable in its
+// environment still gets the node's policy in its read-only file, and only
+// --allow-tenant-disable lets libvgpu honour the pod's request.
+func TestAllocatePolicyIsTheOperators(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	uuid := e.gpus[0].UUID
+	noCores := config.Default().ForNode(node)
+	noCores.DisableCoreLimit = true
+	tests := map[string]struct {
+		cfg          config.Node
+		corePolicy   string
+		allowDisable bool
+		want         limiter.Policy
+	}{
+		"node default":              {cfg: config.Default().ForNode(node), want: limiter.PolicyDefault},
+		"--core-policy force":       {cfg: config.Default().ForNode(node), corePolicy: "force", want: limiter.PolicyForce},
+		"disableCoreLimit wins":     {cfg: noCores, corePolicy: "force", want: limiter.PolicyDisable},
+		"operator allows disabling": {cfg: config.Default().ForNode(node), allowDisable: true, want: limiter.PolicyDefault},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			a := plugintest.Shared(node, "main", "nvidia", uuid, 1000, 30, device.ModeHAMiCore)
+			got, err := e.allocate(t, tc.cfg, a, func(o *gpunode.Options, p *corev1.Pod) {
+				o.CorePolicy, o.AllowTenantDisable = tc.corePolicy, tc.allowDisable
+				p.Spec.Containers[0].Env = []corev1.EnvVar{{Name: gpunode.EnvCorePolicy, Value: "disable"}}
+			})
+			require.NoError(t, err)
+			require.Equal(t, tc.want, got.limits.Policy)
+			require.Equal(t, tc.allowDisable, got.limits.AllowDisable)
+			require.NotContains(t, got.envs, gpunode.EnvCorePolicy, "the pod's own setting is not overridden")
+		})
+	}
+}
+
+func TestAllocateNeedsLimitsDir(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	a := plugintest.Shared(node, "main", "nvidia", e.gpus[0].UUID, 1000, 30, device.ModeHAMiCore)
+	_, err := e.allocate(t, config.Default().ForNode(node), a, func(o *gpunode.Options, _ *corev1.Pod) { o.LimitsRoot = "" })
+	require.ErrorContains(t, err, "--limits-dir")
 }

@@ -35,9 +35,15 @@ type Options struct {
 	// RegionRoot is the host directory holding one region directory per
 	// container (<pod uid>_<container>).
 	RegionRoot string
-	// CorePolicy is GPU_CORE_UTILIZATION_POLICY when the container does not
-	// set it; empty leaves the limiter's default.
+	// LimitsRoot is the host directory holding one directory per container
+	// (<pod uid>_<container>) with its limits file.
+	LimitsRoot string
+	// CorePolicy is the operator's compute policy written into every limits
+	// file (default when empty); the node's disableCoreLimit overrides it.
 	CorePolicy string
+	// AllowTenantDisable lets a pod switch its compute limit off with
+	// GPU_CORE_UTILIZATION_POLICY=disable.
+	AllowTenantDisable bool
 	// DevRoot is where device files are looked for ("/" when empty).
 	DevRoot     string
 	IgnoredXIDs []uint64
@@ -83,7 +89,7 @@ func (n *Node) Watch(ctx context.Context, r health.Reporter) error {
 
 // Collector implements pluginrun.Collecting.
 func (n *Node) Collector() prometheus.Collector {
-	return monitor.NewCollector(n.lib, n.opts.RegionRoot)
+	return monitor.NewCollector(n.lib, monitor.Options{RegionRoot: n.opts.RegionRoot, LimitsRoot: n.opts.LimitsRoot})
 }
 
 // Close implements pluginrun.Node.
