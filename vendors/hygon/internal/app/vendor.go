@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -82,11 +83,7 @@ func (v *Vendor) Open(ctx context.Context, env *pluginrun.Env) (pluginrun.Node, 
 // loaded only here so the binary runs without them in fake mode.
 func (v *Vendor) openLibrary(c pluginrun.Config) (sdk.Library, func() error, error) {
 	if c.Fake != "" {
-		desc, err := FakeDescription(c.Fake, c.Node)
-		if err != nil {
-			return nil, nil, err
-		}
-		f, err := sdk.NewFake(desc, sdk.FakeOptions{StatePath: c.StatePath("fake-driver"), DevRoot: c.DevRoot})
+		f, err := fakeLibrary(c)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -102,11 +99,16 @@ func (v *Vendor) openLibrary(c pluginrun.Config) (sdk.Library, func() error, err
 	return b, func() error { return errors.Join(b.Shutdown(), b.Close()) }, nil
 }
 
-// FakeDescription resolves --fake: a model name seeded by the node, or a
-// description file.
-func FakeDescription(flagValue, node string) (sdk.Description, error) {
-	if slices.Contains(sdk.ModelNames(), flagValue) {
-		return sdk.ForModel(flagValue, node), nil
+// fakeLibrary is the fake --fake names: a model (a whole server, its
+// identities seeded by the node name) or a description file. Its driver
+// state and device files live where a real driver's would be found.
+func fakeLibrary(c pluginrun.Config) (*sdk.Fake, error) {
+	desc := sdk.ForModel(c.Fake, c.Node)
+	if !slices.Contains(sdk.ModelNames(), c.Fake) {
+		var err error
+		if desc, err = sdk.LoadDescription(c.Fake); err != nil {
+			return nil, fmt.Errorf("--fake %s: not a model (%s) nor a readable description: %w", c.Fake, strings.Join(sdk.ModelNames(), ", "), err)
+		}
 	}
-	return sdk.LoadDescription(flagValue)
+	return sdk.NewFake(desc, sdk.FakeOptions{StatePath: c.StatePath("fake-driver"), DevRoot: c.DevRoot})
 }

@@ -26,12 +26,15 @@ const node = "n1"
 
 // rig is a node of fake Z100s whose state (device files, vDCU configs,
 // checkpoints) lives in one directory, so a second rig on the same
-// directory is the plugin restarted.
+// directory is the plugin restarted. Its allocator is the kit's, fed the
+// pods the test adds.
 type rig struct {
-	dir  string
-	lib  *sdk.Fake
-	node *dcunode.Node
-	env  *pluginrun.Env
+	dir   string
+	lib   *sdk.Fake
+	node  *dcunode.Node
+	env   *pluginrun.Env
+	pods  *plugintest.Pods
+	alloc *devalloc.Allocator
 }
 
 func newRig(t *testing.T, dir string) rig {
@@ -49,25 +52,27 @@ func newRig(t *testing.T, dir string) rig {
 	}, env, lib.Shutdown)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = n.Close() })
-	return rig{dir: dir, lib: lib, node: n, env: env}
-}
-
-// allocate runs the kit's allocator for a pod carrying a.
-func (r rig) allocate(t *testing.T, pod string, a *allocation.Allocation) (*pluginapi.ContainerAllocateResponse, error) {
-	t.Helper()
-	pods := plugintest.NewPods(plugintest.Pod(t, pod, a, time.Unix(0, 0)))
 	ledger, err := plugin.NewLedger("")
 	require.NoError(t, err)
-	spec := nodeinv.Spec{Node: node, Vendor: "hygon", Config: config.Default().ForNode(node)}
-	inv := func() *device.NodeInventory {
-		return nodeinv.Build(spec, r.node.Devices(), func(string) bool { return true })
+	r := rig{dir: dir, lib: lib, node: n, env: env, pods: plugintest.NewPods()}
+	published := func() *device.NodeInventory {
+		return nodeinv.Build(nodeinv.Spec{Node: node, Vendor: "hygon", Config: config.Default().ForNode(node)},
+			n.Devices(), func(string) bool { return true })
 	}
-	al := devalloc.New(inv, plugin.NewAssigner("hygon", node, pods, ledger), r.node.Answer)
-	var ids []string
+	r.alloc = devalloc.New(published, plugin.NewAssigner("hygon", node, r.pods, ledger), n.Answer)
+	return r
+}
+
+// allocate is the kubelet's Allocate for a new pod carrying a, asking for
+// one virtual device of each card a names.
+func (r rig) allocate(t *testing.T, pod string, a *allocation.Allocation) (*pluginapi.ContainerAllocateResponse, error) {
+	t.Helper()
+	r.pods.Add(plugintest.Pod(t, pod, a, time.Unix(0, 0)))
+	req := &pluginapi.ContainerAllocateRequest{}
 	for _, d := range a.Containers[0].Devices {
-		ids = append(ids, plugin.VirtualID(d.ID, 0))
+		req.DevicesIds = append(req.DevicesIds, plugin.VirtualID(d.ID, 0))
 	}
-	return al.Allocate(context.Background(), &pluginapi.ContainerAllocateRequest{DevicesIds: ids})
+	return r.alloc.Allocate(context.Background(), req)
 }
 
 func (r rig) uuid(i int) string { return r.node.Devices()[i].ID }
