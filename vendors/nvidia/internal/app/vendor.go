@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -46,7 +47,7 @@ func (v *Vendor) Name() string { return config.VendorNVIDIA }
 func (v *Vendor) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&v.LimiterDir, "limiter-dir", "/usr/local/vgpu", "host directory install-limiter writes libvgpu.so into")
 	fs.StringVar(&v.RegionRoot, "region-dir", "/var/lib/hami/regions", "host directory of the per-container limiter regions")
-	fs.StringVar(&v.LimitsRoot, "limits-dir", "/var/lib/hami/nvidia/limits", "host directory of the per-container limits files (mounted read-only at "+limiter.ContainerLimitsPath+")")
+	fs.StringVar(&v.LimitsRoot, "limits-dir", "", "host directory of the per-container limits files, mounted read-only at "+limiter.ContainerLimitsPath+" (default <state-dir>/limits: /var/lib/hami/nvidia/limits)")
 	fs.StringVar(&v.CorePolicy, "core-policy", string(limiter.PolicyDefault), "compute policy in every container's limits file (default|force|disable); a pod may tighten it")
 	fs.BoolVar(&v.AllowTenantDisable, "allow-tenant-disable", false, "let pods switch their compute limit off with GPU_CORE_UTILIZATION_POLICY=disable")
 	fs.StringVar(&v.xids, "ignored-xids", joinXIDs(xid.DefaultIgnored), "XIDs that do not mark a GPU unhealthy")
@@ -85,12 +86,22 @@ func (v *Vendor) Open(ctx context.Context, env *pluginrun.Env) (pluginrun.Node, 
 		}
 	}
 	// Regions and limits files of deleted pods are removed by the kit.
+	limits := v.LimitsDir(env.Config)
 	env.ContainerDirs(v.RegionRoot)
-	env.ContainerDirs(v.LimitsRoot)
+	env.ContainerDirs(limits)
 	return gpunode.New(lib, gpus, gpunode.Options{
-		Config: env.NodeConfig, LimiterDir: v.LimiterDir, RegionRoot: v.RegionRoot, LimitsRoot: v.LimitsRoot,
+		Config: env.NodeConfig, LimiterDir: v.LimiterDir, RegionRoot: v.RegionRoot, LimitsRoot: limits,
 		CorePolicy: v.CorePolicy, AllowTenantDisable: v.AllowTenantDisable, DevRoot: env.Config.DevRoot, IgnoredXIDs: v.IgnoredXIDs,
 	}, migs), nil
+}
+
+// LimitsDir is --limits-dir, or the limits folder of --state-dir (so
+// simulated nodes on one machine each have their own).
+func (v *Vendor) LimitsDir(c pluginrun.Config) string {
+	if v.LimitsRoot != "" {
+		return v.LimitsRoot
+	}
+	return filepath.Join(c.StateDir, "limits")
 }
 
 // openNVML returns an initialised NVML: the fake (a system name or a

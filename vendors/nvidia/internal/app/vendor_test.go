@@ -17,14 +17,21 @@ func TestParseFlags(t *testing.T) {
 		err  string
 		xids []uint64
 		want *app.Vendor
+		// limits is the limits directory in force.
+		limits string
 	}{
 		"limiter flags": {
-			args: []string{"--node", "n1", "--limits-dir", "/l", "--core-policy", "force", "--allow-tenant-disable"},
-			want: &app.Vendor{LimiterDir: "/usr/local/vgpu", RegionRoot: "/var/lib/hami/regions", LimitsRoot: "/l", CorePolicy: "force", AllowTenantDisable: true},
+			args:   []string{"--node", "n1", "--limits-dir", "/l", "--core-policy", "force", "--allow-tenant-disable"},
+			limits: "/l",
+			want:   &app.Vendor{LimiterDir: "/usr/local/vgpu", RegionRoot: "/var/lib/hami/regions", LimitsRoot: "/l", CorePolicy: "force", AllowTenantDisable: true},
 		},
 		"limiter defaults": {
-			args: []string{"--node", "n1"},
-			want: &app.Vendor{LimiterDir: "/usr/local/vgpu", RegionRoot: "/var/lib/hami/regions", LimitsRoot: "/var/lib/hami/nvidia/limits", CorePolicy: "default"},
+			args:   []string{"--node", "n1"},
+			want:   &app.Vendor{LimiterDir: "/usr/local/vgpu", RegionRoot: "/var/lib/hami/regions", LimitsRoot: "", CorePolicy: "default"},
+			limits: "/var/lib/hami/nvidia/limits",
+		},
+		"limits under the state directory": {
+			args: []string{"--node", "n1", "--state-dir", "/s"}, limits: "/s/limits",
 		},
 		"empty policy":      {args: []string{"--node", "n1", "--core-policy", ""}, err: "--core-policy"},
 		"defaults":          {args: []string{"--node", "n1"}, xids: []uint64{13, 31, 43, 45, 68, 109}},
@@ -60,6 +67,9 @@ func TestParseFlags(t *testing.T) {
 				require.Equal(t, []string{tc.want.LimiterDir, tc.want.RegionRoot, tc.want.LimitsRoot, tc.want.CorePolicy},
 					[]string{v.LimiterDir, v.RegionRoot, v.LimitsRoot, v.CorePolicy})
 				require.Equal(t, tc.want.AllowTenantDisable, v.AllowTenantDisable)
+			}
+			if tc.limits != "" {
+				require.Equal(t, tc.limits, v.LimitsDir(c))
 			}
 		})
 	}
