@@ -56,6 +56,20 @@ func (s *System) DeviceCount(serverSize int) int {
 	return s.Devices
 }
 
+// Check checks the shared fields of a system whose model's usual server
+// holds serverSize devices that come per to a card or board: the device
+// count (in range, and whole cards: a fake cannot hold half a card), then
+// the unhealthy indexes against it.
+func (s *System) Check(serverSize, per int) error {
+	if err := s.CheckDevices(); err != nil {
+		return err
+	}
+	if per > 1 && s.Devices%per != 0 {
+		return fmt.Errorf("devices %d: a %s card or board holds %d devices, so use a multiple of %d", s.Devices, s.Model, per, per)
+	}
+	return CheckIndexes("unhealthy", s.Unhealthy, s.DeviceCount(serverSize))
+}
+
 // CheckIndexes refuses an entry of list (the field field of a description)
 // that is not a device index 0..n-1, or that repeats an earlier one.
 func CheckIndexes(field string, list []int, n int) error {

@@ -46,6 +46,13 @@ func TestSystem(t *testing.T) {
 	s.Devices = 65
 	require.Equal(t, 65, s.DeviceCount(8))
 	require.EqualError(t, s.CheckDevices(), "devices 65: must be 1..64, or 0 for the model's usual server")
+	require.ErrorContains(t, s.Check(8, 1), "devices 65")
+	s.Devices = 3
+	require.EqualError(t, s.Check(8, 2), "devices 3: a m1 card or board holds 2 devices, so use a multiple of 2")
+	s.Unhealthy = []int{3}
+	require.EqualError(t, s.Check(8, 1), "unhealthy[0] = 3: must be a device index 0..2")
+	s.Devices, s.Unhealthy = 0, []int{7}
+	require.NoError(t, s.Check(8, 1))
 }
 
 type model struct{ name string }

@@ -1,8 +1,6 @@
 package sdk
 
 import (
-	"fmt"
-
 	"github.com/hami-project/hami/common/fakesdk"
 )
 
@@ -26,13 +24,7 @@ func (d *Description) Validate() error {
 	if err != nil {
 		return err
 	}
-	if err := d.CheckDevices(); err != nil {
-		return err
-	}
-	if d.Devices%m.DiesPerCard != 0 {
-		return fmt.Errorf("devices %d: a %s card has %d dies, so use a multiple of %d", d.Devices, d.Model, m.DiesPerCard, m.DiesPerCard)
-	}
-	return fakesdk.CheckIndexes("unhealthy", d.Unhealthy, d.DeviceCount())
+	return d.Check(m.ServerDevices, m.DiesPerCard)
 }
 
 // DeviceCount is the number of dies the description makes.

@@ -34,15 +34,12 @@ func (d *Description) DeviceCount() int {
 
 // Validate names the field at fault and how to fix it.
 func (d *Description) Validate() error {
-	if _, err := LookupModel(d.Model); err != nil {
+	m, err := LookupModel(d.Model)
+	if err != nil {
 		return err
 	}
-	if err := d.CheckDevices(); err != nil {
+	if err := d.Check(m.ServerSize, 1); err != nil {
 		return err
 	}
-	n := d.DeviceCount()
-	if err := fakesdk.CheckIndexes("unhealthy", d.Unhealthy, n); err != nil {
-		return err
-	}
-	return fakesdk.CheckIndexes("smluDisabled", d.SMLUDisabled, n)
+	return fakesdk.CheckIndexes("smluDisabled", d.SMLUDisabled, d.DeviceCount())
 }

@@ -43,10 +43,7 @@ func (d *Description) Validate() error {
 	if err != nil {
 		return err
 	}
-	if err := d.CheckDevices(); err != nil {
-		return err
-	}
-	if err := fakesdk.CheckIndexes("unhealthy", d.Unhealthy, d.DeviceCount()); err != nil {
+	if err := d.Check(m.ServerSize, 1); err != nil {
 		return err
 	}
 	if d.MaxVDevices < 0 || d.MaxVDevices > m.ComputeUnits {

@@ -1,8 +1,6 @@
 package sdk
 
 import (
-	"fmt"
-
 	"github.com/hami-project/hami/common/fakesdk"
 )
 
@@ -32,13 +30,7 @@ func (d *Description) Validate() error {
 	if err != nil {
 		return err
 	}
-	if err := d.CheckDevices(); err != nil {
-		return err
-	}
-	if d.Devices%m.ChipsPerBoard != 0 {
-		return fmt.Errorf("devices %d: a %s board has %d chips, so use a multiple of %d", d.Devices, m.Name, m.ChipsPerBoard, m.ChipsPerBoard)
-	}
-	return fakesdk.CheckIndexes("unhealthy", d.Unhealthy, d.chips(m))
+	return d.Check(m.ServerChips, m.ChipsPerBoard)
 }
 
 // chips is the chip count, the model's default filled in.

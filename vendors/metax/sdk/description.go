@@ -44,10 +44,11 @@ func (d *Description) DeviceCount() int {
 
 // Validate names the field that is wrong and how to fix it.
 func (d *Description) Validate() error {
-	if _, err := LookupModel(d.Model); err != nil {
+	m, err := LookupModel(d.Model)
+	if err != nil {
 		return err
 	}
-	if err := d.CheckDevices(); err != nil {
+	if err := d.Check(m.ServerSize, 1); err != nil {
 		return err
 	}
 	if d.SchedClass != "" && !d.SchedClass.Valid() {
@@ -60,9 +61,6 @@ func (d *Description) Validate() error {
 		if !c.Valid() {
 			return fmt.Errorf("deviceSchedClasses: device %d: %q must be one of %v", i, c, schedClasses())
 		}
-	}
-	if err := fakesdk.CheckIndexes("unhealthy", d.Unhealthy, d.DeviceCount()); err != nil {
-		return err
 	}
 	return fakesdk.CheckIndexes("sgpuDisabled", d.SgpuDisabled, d.DeviceCount())
 }

@@ -20,13 +20,11 @@ type Description struct{ fakesdk.System }
 
 // Validate implements fakesdk.Description, naming the field and the fix.
 func (d *Description) Validate() error {
-	if _, err := LookupModel(d.Model); err != nil {
+	m, err := LookupModel(d.Model)
+	if err != nil {
 		return err
 	}
-	if err := d.CheckDevices(); err != nil {
-		return err
-	}
-	return fakesdk.CheckIndexes("unhealthy", d.Unhealthy, d.DeviceCount())
+	return d.Check(m.ServerSize, 1)
 }
 
 // DeviceCount is Devices, or the model's server size when unset.
