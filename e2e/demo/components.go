@@ -15,11 +15,14 @@ import (
 
 // scheduler is the running hami-scheduler.
 type scheduler struct {
-	extenderURL string
+	extenderURL string // its health, metrics (and, as the extender, verbs)
 	natsURL     string
 	uiURL       string
 }
 
+// startScheduler runs hami-scheduler: by default as kube-scheduler with the
+// HAMi plugin compiled in, on the configuration it prints as its default;
+// with o.Extender, as the extender of the pinned kube-scheduler.
 func startScheduler(ctx context.Context, c *harness.Cluster, o *Options) (*scheduler, error) {
 	addr, err := loopback()
 	if err != nil {
@@ -33,15 +36,34 @@ func startScheduler(ctx context.Context, c *harness.Cluster, o *Options) (*sched
 	if err != nil {
 		return nil, err
 	}
-	p, err := c.StartComponent("hami-scheduler", o.bin("hami-scheduler"),
-		"--kubeconfig="+c.Kubeconfig(), "--addr="+addr, "--ui-addr="+o.UIAddr,
-		"--tls-cert-file="+cert, "--tls-key-file="+key,
-		"--nats-port="+strconv.Itoa(natsPort), "--nats-store-dir="+filepath.Join(c.Dir(), "nats"),
-		"--leader-elect=false", "--log-format=console")
+	s := &scheduler{extenderURL: "https://" + addr, natsURL: fmt.Sprintf("nats://127.0.0.1:%d", natsPort), uiURL: "http://" + o.UIAddr + "/"}
+	var p *proc.Process
+	if o.Extender {
+		p, err = c.StartComponent("hami-scheduler", o.bin("hami-scheduler"), "extender",
+			"--kubeconfig="+c.Kubeconfig(), "--addr="+addr, "--ui-addr="+o.UIAddr,
+			"--tls-cert-file="+cert, "--tls-key-file="+key,
+			"--nats-port="+strconv.Itoa(natsPort), "--nats-store-dir="+filepath.Join(c.Dir(), "nats"),
+			"--leader-elect=false", "--log-format=console")
+		if err == nil {
+			err = waitOK(ctx, c, p, s.extenderURL+"/readyz")
+		}
+		if err == nil {
+			_, err = c.StartScheduler(ctx, KubeSchedulerConfig(s.extenderURL, c.CA().CertPEM()))
+		}
+		return s, err
+	}
+	cfg, err := PluginSchedulerConfig(o.bin("hami-scheduler"))
 	if err != nil {
 		return nil, err
 	}
-	s := &scheduler{extenderURL: "https://" + addr, natsURL: fmt.Sprintf("nats://127.0.0.1:%d", natsPort), uiURL: "http://" + o.UIAddr + "/"}
+	p, err = c.StartSchedulerBinary(ctx, "hami-scheduler", o.bin("hami-scheduler"), cfg,
+		"--hami-addr="+addr, "--ui-addr="+o.UIAddr,
+		"--hami-tls-cert-file="+cert, "--hami-tls-key-file="+key,
+		"--nats-port="+strconv.Itoa(natsPort), "--nats-store-dir="+filepath.Join(c.Dir(), "nats"),
+		"--hami-log-format=console")
+	if err != nil {
+		return nil, err
+	}
 	return s, waitOK(ctx, c, p, s.extenderURL+"/readyz")
 }
 

@@ -76,9 +76,6 @@ func bringUp(ctx context.Context, c *harness.Cluster, o *Options) (*Result, erro
 	if err != nil {
 		return nil, err
 	}
-	if _, err := c.StartScheduler(ctx, KubeSchedulerConfig(sched.extenderURL, c.CA().CertPEM())); err != nil {
-		return nil, err
-	}
 	if err := startWebhook(ctx, c, o, sched.natsURL); err != nil {
 		return nil, err
 	}

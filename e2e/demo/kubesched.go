@@ -1,6 +1,8 @@
 package demo
 
 import (
+	"fmt"
+	"os/exec"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -8,7 +10,20 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/hami-project/hami/common/config"
+	"github.com/hami-project/hami/e2e/harness"
 )
+
+// PluginSchedulerConfig is the KubeSchedulerConfiguration hami-scheduler
+// (the binary bin) runs when given none, as `hami-scheduler default-config`
+// prints it: a profile of our name with the HAMi plugin, and
+// NodeResourcesFit ignoring the vendors' resource groups.
+func PluginSchedulerConfig(bin string) (*schedv1.KubeSchedulerConfiguration, error) {
+	out, err := exec.Command(bin, "default-config").Output()
+	if err != nil {
+		return nil, fmt.Errorf("%s default-config: %w", bin, err)
+	}
+	return harness.ParseSchedulerConfig(out)
+}
 
 // SchedulerName is the kube-scheduler profile that consults hami-scheduler;
 // the webhook routes device pods to it.

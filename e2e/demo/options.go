@@ -31,6 +31,10 @@ type Options struct {
 	UIAddr string
 	// RealNode adds the machine's own kubelet node when it can run one.
 	RealNode bool
+	// Extender runs hami-scheduler as the extender of an unmodified
+	// kube-scheduler instead of as kube-scheduler with the HAMi plugin
+	// compiled in (the default).
+	Extender bool
 	// Hold is called once the table is printed; Run returns when it does.
 	// Nil means return at once (--once).
 	Hold func(ctx context.Context, r *Result) error

@@ -30,6 +30,14 @@ func ParseSchedulerConfig(doc []byte) (*schedv1.KubeSchedulerConfiguration, erro
 // and, when left zero, a client QPS high enough not to be the bottleneck of
 // scheduling benchmarks. It returns once /healthz answers.
 func (c *Cluster) StartScheduler(ctx context.Context, cfg *schedv1.KubeSchedulerConfiguration) (*proc.Process, error) {
+	return c.StartSchedulerBinary(ctx, "kube-scheduler", c.paths.KubeScheduler, cfg)
+}
+
+// StartSchedulerBinary is StartScheduler for another build of
+// kube-scheduler, such as hami-scheduler with its plugin compiled in: the
+// process is named name (its log is name.log), and extra flags follow the
+// harness's own.
+func (c *Cluster) StartSchedulerBinary(ctx context.Context, name, path string, cfg *schedv1.KubeSchedulerConfiguration, extra ...string) (*proc.Process, error) {
 	configPath, err := c.writeSchedulerConfig(cfg)
 	if err != nil {
 		return nil, err
@@ -39,15 +47,16 @@ func (c *Cluster) StartScheduler(ctx context.Context, cfg *schedv1.KubeScheduler
 		return nil, err
 	}
 	adminKubeconfig := c.Kubeconfig()
-	p, err := c.startProcess("kube-scheduler", c.paths.KubeScheduler, 10*time.Second,
-		"--config="+configPath,
+	args := append([]string{
+		"--config=" + configPath,
 		"--bind-address=127.0.0.1",
-		"--secure-port="+strconv.Itoa(port),
-		"--cert-dir="+filepath.Join(c.dir, "scheduler-certs"),
-		"--authentication-kubeconfig="+adminKubeconfig,
-		"--authorization-kubeconfig="+adminKubeconfig,
+		"--secure-port=" + strconv.Itoa(port),
+		"--cert-dir=" + filepath.Join(c.dir, "scheduler-certs"),
+		"--authentication-kubeconfig=" + adminKubeconfig,
+		"--authorization-kubeconfig=" + adminKubeconfig,
 		"--v=1",
-	)
+	}, extra...)
+	p, err := c.startProcess(name, path, 10*time.Second, args...)
 	if err != nil {
 		return nil, err
 	}

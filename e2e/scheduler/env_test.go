@@ -20,14 +20,15 @@ import (
 	"github.com/hami-project/hami/e2e/simnode"
 )
 
-// env is one cluster shared by every scenario: hami-scheduler, kube-scheduler
-// with the extender, and a pool of simulated GPU nodes. Scenarios run one
-// after the other and leave the pool empty.
+// env is one cluster shared by every scenario: hami-scheduler (with the
+// plugin front end, kube-scheduler itself; with the extender front end,
+// beside a kube-scheduler that calls it), and a pool of simulated GPU
+// nodes. Scenarios run one after the other and leave the pool empty.
 type env struct {
 	c         *harness.Cluster
 	client    kubernetes.Interface
 	hami      *hamiScheduler
-	kubeSched *proc.Process
+	kubeSched *proc.Process // nil under the plugin front end
 	nodes     []string
 	sim       *simnode.Fleet
 	gpus      *gpuplugin.Fleet
@@ -39,6 +40,7 @@ type envOptions struct {
 	nodes      int
 	spec       gpuplugin.Spec
 	namespaces []string
+	front      frontEnd
 }
 
 func startEnv(ctx context.Context, t *testing.T, o envOptions) *env {
@@ -46,7 +48,7 @@ func startEnv(ctx context.Context, t *testing.T, o envOptions) *env {
 	bin := buildHAMiScheduler(t, t.TempDir())
 	c := harness.StartForTest(t, harness.Options{Namespaces: o.namespaces})
 	e := &env{c: c, client: c.Client(), spec: o.spec}
-	e.hami = startHAMiScheduler(ctx, t, c, bin)
+	e.hami = startHAMiScheduler(ctx, t, c, bin, o.front)
 
 	sim, err := c.StartSimNodes(ctx, simnode.Options{Count: o.nodes, NamePrefix: "gpu-", Capacity: nodeCapacity()})
 	require.NoError(t, err)
@@ -56,8 +58,10 @@ func startEnv(ctx context.Context, t *testing.T, o envOptions) *env {
 	require.NoError(t, err)
 	c.OnStop("gpuplugins", func() error { e.gpus.Stop(); return nil })
 
-	e.kubeSched, err = c.StartScheduler(ctx, schedulerConfig(e.hami, best))
-	require.NoError(t, err)
+	if o.front == extenderFrontEnd {
+		e.kubeSched, err = c.StartScheduler(ctx, schedulerConfig(e.hami, best))
+		require.NoError(t, err)
+	}
 	e.waitFleetFresh(ctx, t)
 	return e
 }
@@ -66,14 +70,18 @@ func startEnv(ctx context.Context, t *testing.T, o envOptions) *env {
 // kube-scheduler with the configuration that goes with it.
 func (e *env) useNodeChoice(ctx context.Context, t *testing.T, choice nodeChoice) {
 	t.Helper()
-	require.NoError(t, e.kubeSched.Stop(10*time.Second))
+	if e.kubeSched != nil {
+		require.NoError(t, e.kubeSched.Stop(10*time.Second))
+	}
 	require.NoError(t, e.hami.p.Stop(10*time.Second))
 	e.hami.choice = choice
 	require.NoError(t, e.hami.start(ctx))
 	e.waitFleetFresh(ctx, t)
-	var err error
-	e.kubeSched, err = e.c.StartScheduler(ctx, schedulerConfig(e.hami, choice))
-	require.NoError(t, err)
+	if e.kubeSched != nil {
+		var err error
+		e.kubeSched, err = e.c.StartScheduler(ctx, schedulerConfig(e.hami, choice))
+		require.NoError(t, err)
+	}
 }
 
 // nodeCapacity is a node's CPU, memory and pod capacity; the GPU count
@@ -128,8 +136,8 @@ func (e *env) plugin(t *testing.T, node string) *gpuplugin.Plugin {
 func (e *env) ns(ctx context.Context, t *testing.T) string {
 	t.Helper()
 	parts := strings.Split(t.Name(), "/")
-	require.GreaterOrEqual(t, len(parts), 2, "call ns from a scenario of TestScheduler")
-	name := namespaceOf(parts[1])
+	require.GreaterOrEqual(t, len(parts), 3, "call ns from a scenario of TestScheduler")
+	name := namespaceOf(parts[2])
 	t.Cleanup(func() { e.emptyPool(ctx, t, name) })
 	return name
 }

@@ -39,6 +39,7 @@ type hamiScheduler struct {
 	certFile, keyFile string
 	client            *http.Client
 	choice            nodeChoice
+	front             frontEnd
 	p                 *proc.Process
 	starts            int
 }
@@ -56,13 +57,15 @@ func buildHAMiScheduler(t testing.TB, dir string) string {
 	return bin
 }
 
-// startHAMiScheduler starts the extender with its embedded NATS server and
+// startHAMiScheduler starts hami-scheduler with its embedded NATS server,
+// as kube-scheduler itself (the plugin front end) or as the extender, and
 // waits until it is ready.
-func startHAMiScheduler(ctx context.Context, t testing.TB, c *harness.Cluster, bin string) *hamiScheduler {
+func startHAMiScheduler(ctx context.Context, t testing.TB, c *harness.Cluster, bin string, front frontEnd) *hamiScheduler {
 	t.Helper()
 	h := &hamiScheduler{
 		c: c, bin: bin, addr: "127.0.0.1:" + strconv.Itoa(freePort(t)),
 		natsPort: freePort(t), storeDir: filepath.Join(c.Dir(), "hami-nats"), client: c.HTTPClient(), choice: best,
+		front: front,
 	}
 	var err error
 	h.certFile, h.keyFile, err = c.ServingFiles("hami-scheduler")
@@ -74,9 +77,13 @@ func startHAMiScheduler(ctx context.Context, t testing.TB, c *harness.Cluster, b
 func (h *hamiScheduler) start(ctx context.Context) error {
 	h.starts++
 	name := fmt.Sprintf("hami-scheduler-%d", h.starts)
+	if h.front == pluginFrontEnd {
+		return h.startPlugin(ctx, name)
+	}
 	p, err := proc.Start(proc.Spec{
 		Name: name, Path: h.bin, LogPath: filepath.Join(h.c.Dir(), name+".log"),
 		Args: []string{
+			"extender",
 			"--kubeconfig=" + h.c.Kubeconfig(),
 			"--addr=" + h.addr,
 			"--tls-cert-file=" + h.certFile, "--tls-key-file=" + h.keyFile,
@@ -93,6 +100,29 @@ func (h *hamiScheduler) start(ctx context.Context) error {
 	}
 	h.p = p
 	h.c.OnStop(name, func() error { return p.Stop(10 * time.Second) })
+	return h.waitReady(ctx)
+}
+
+// startPlugin starts hami-scheduler as kube-scheduler with the plugin
+// compiled in, on the configuration it prints as its default (with the
+// test's backoffs), through the harness as any kube-scheduler.
+func (h *hamiScheduler) startPlugin(ctx context.Context, name string) error {
+	cfg, err := pluginSchedulerConfig(h.bin, h.choice)
+	if err != nil {
+		return err
+	}
+	p, err := h.c.StartSchedulerBinary(ctx, name, h.bin, cfg,
+		"--hami-addr="+h.addr,
+		"--hami-tls-cert-file="+h.certFile, "--hami-tls-key-file="+h.keyFile,
+		"--node-choice="+string(h.choice),
+		"--nats-port="+strconv.Itoa(h.natsPort),
+		"--nats-store-dir="+h.storeDir,
+		"--hami-log-format=console",
+	)
+	if err != nil {
+		return err
+	}
+	h.p = p
 	return h.waitReady(ctx)
 }
 

@@ -26,33 +26,48 @@ var poolSpec = gpuplugin.Spec{
 type scenario struct {
 	name string
 	run  func(ctx context.Context, t *testing.T, e *env)
+	// pluginOnly: the extender front end offers no such thing.
+	pluginOnly bool
 }
 
 // scenarios run in this order; the ones that disturb the scheduler or a
 // node come last.
 var scenarios = []scenario{
-	{"NodePolicy", testNodePolicy},
-	{"WeightedNodePolicy", testWeightedNodePolicy},
-	{"DevicePolicy", testDevicePolicy},
-	{"Selection", testSelection},
-	{"Unschedulable", testUnschedulable},
-	{"Burst", testBurst},
-	{"Restart", testRestart},
-	{"StaleNode", testStaleNode},
+	{"NodePolicy", testNodePolicy, false},
+	{"WeightedNodePolicy", testWeightedNodePolicy, false},
+	{"DevicePolicy", testDevicePolicy, false},
+	{"Selection", testSelection, false},
+	{"Unschedulable", testUnschedulable, false},
+	{"Burst", testBurst, false},
+	{"Preemption", testPreemption, true},
+	{"Restart", testRestart, false},
+	{"StaleNode", testStaleNode, false},
 }
 
-// TestScheduler starts one cluster (about 20 s here) and runs every
-// scenario on 20 simulated nodes of 4 GPUs.
+// TestScheduler starts one cluster per front end (about 20 s here) and runs
+// every scenario on 20 simulated nodes of 4 GPUs: first against
+// hami-scheduler as kube-scheduler with the plugin compiled in, then
+// against kube-scheduler with hami-scheduler as its extender. Both make the
+// same decisions. HAMI_E2E_FRONTENDS (e.g. "plugin") runs fewer.
 func TestScheduler(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
-	defer cancel()
-	namespaces := make([]string, 0, len(scenarios))
-	for _, sc := range scenarios {
-		namespaces = append(namespaces, namespaceOf(sc.name))
-	}
-	e := startEnv(ctx, t, envOptions{nodes: 20, spec: poolSpec, namespaces: namespaces})
-	for _, sc := range scenarios {
-		t.Run(sc.name, func(t *testing.T) { sc.run(ctx, t, e) })
+	for _, fe := range frontEndsToRun(t) {
+		t.Run(string(fe), func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+			defer cancel()
+			namespaces := make([]string, 0, len(scenarios))
+			for _, sc := range scenarios {
+				namespaces = append(namespaces, namespaceOf(sc.name))
+			}
+			e := startEnv(ctx, t, envOptions{nodes: 20, spec: poolSpec, namespaces: namespaces, front: fe})
+			for _, sc := range scenarios {
+				t.Run(sc.name, func(t *testing.T) {
+					if sc.pluginOnly && fe != pluginFrontEnd {
+						t.Skip("the extender front end offers no " + sc.name)
+					}
+					sc.run(ctx, t, e)
+				})
+			}
+		})
 	}
 }
 

@@ -20,59 +20,75 @@ import (
 	schedv1 "k8s.io/kube-scheduler/config/v1"
 
 	"github.com/hami-project/hami/common/kubeclient"
+	"github.com/hami-project/hami/e2e/demo"
 	"github.com/hami-project/hami/e2e/gpuplugin"
 	"github.com/hami-project/hami/e2e/harness"
+	"github.com/hami-project/hami/e2e/harness/proc"
 	"github.com/hami-project/hami/e2e/simnode"
 )
 
 // Throughput is what TestSchedulerThroughput writes to HAMI_BENCH_OUT: the
-// median over rounds of each rate and of each round's ratio.
+// median over rounds of each rate and of each round's ratios.
 type Throughput struct {
-	Nodes          int     `json:"nodes"`
-	Pods           int     `json:"pods"`
-	NodePolicy     string  `json:"nodePolicy"`
-	PlainPodsPerS  float64 `json:"plainPodsPerSecond"`
+	Nodes         int     `json:"nodes"`
+	Pods          int     `json:"pods"`
+	NodePolicy    string  `json:"nodePolicy"`
+	PlainPodsPerS float64 `json:"plainPodsPerSecond"`
+	// GPUPodsPerS is the GPU pods through hami-scheduler's plugin front end.
 	GPUPodsPerS    float64 `json:"gpuPodsPerSecond"`
 	GPUToPlainRate float64 `json:"gpuToPlainRatio"`
-	// ExtendedPodsPerS is the rate of the GPU pods through the same
-	// kube-scheduler configured without the extender: kube-scheduler's own
-	// cost of such pods, which tells its part of the gap from the
-	// extender's.
-	ExtendedPodsPerS float64 `json:"extendedNoExtenderPodsPerSecond"`
-	// GPUToExtendedRate is the GPU pods' rate through the extender over
-	// theirs without it: the extender's own share of the gap.
-	GPUToExtendedRate float64 `json:"gpuToNoExtenderRatio"`
-	Rounds            []Round `json:"rounds"`
+	// PluginOffPodsPerS is the same GPU pods through the same binary with
+	// the HAMi plugin switched off and NodeResourcesFit ignoring the vendor
+	// groups: kube-scheduler's own cost of such pods, the floor.
+	PluginOffPodsPerS float64 `json:"pluginOffPodsPerSecond"`
+	// GPUToPluginOffRate is the plugin's own cost: GPU pods with it over
+	// without it.
+	GPUToPluginOffRate float64 `json:"gpuToPluginOffRatio"`
+	// ExtenderPodsPerS is the GPU pods through the pinned kube-scheduler
+	// with hami-scheduler as its extender.
+	ExtenderPodsPerS    float64 `json:"extenderPodsPerSecond"`
+	ExtenderToPlainRate float64 `json:"extenderToPlainRatio"`
+	Rounds              []Round `json:"rounds"`
+	// CPU is the CPU each process used while the GPU pods bound through the
+	// plugin front end (last round), in cores (1 = one core busy).
+	CPU map[string]float64 `json:"cpuDuringGPUPhaseCores"`
 }
 
 // Round is one measurement of each kind.
 type Round struct {
-	Order            []string `json:"order"`
-	PlainPodsPerS    float64  `json:"plainPodsPerSecond"`
-	GPUPodsPerS      float64  `json:"gpuPodsPerSecond"`
-	ExtendedPodsPerS float64  `json:"extendedNoExtenderPodsPerSecond"`
+	Order             []string `json:"order"`
+	PlainPodsPerS     float64  `json:"plainPodsPerSecond"`
+	GPUPodsPerS       float64  `json:"gpuPodsPerSecond"`
+	PluginOffPodsPerS float64  `json:"pluginOffPodsPerSecond"`
+	ExtenderPodsPerS  float64  `json:"extenderPodsPerSecond"`
 }
 
 // kinds of pods the benchmark measures, in the order of the first round.
 const (
-	kindPlain    = "plain"
-	kindGPU      = "gpu"
-	kindExtended = "gpu-without-extender"
+	kindPlain     = "plain"
+	kindGPU       = "gpu"
+	kindPluginOff = "gpu-plugin-off"
+	kindExtender  = "gpu-extender"
 )
 
-// TestSchedulerThroughput measures pods per second bound by kube-scheduler
-// with the extender, against the same kube-scheduler binding plain pods
-// (default profile, no extended resources) on the same nodes in the same
-// run, and the GPU pods through a kube-scheduler configured without the
-// extender. Each kind is measured on a backlog: its pods are created while
-// no kube-scheduler runs, then kube-scheduler starts and the rate is taken
-// from the first pod bound to the last; kube-scheduler stops and the pods
-// are deleted before the next kind, which starts from the same empty
-// cluster. Creating pods while kube-scheduler runs measured the creating
-// client instead (its 200 requests per second capped plain pods at 250 per
-// second). On a machine whose CPUs the control plane saturates, one
-// measurement varies by a quarter from the next; the kinds are measured in
-// rounds, each in a rotated order, and the medians reported.
+// TestSchedulerThroughput measures pods per second bound by hami-scheduler
+// with the plugin front end, for GPU pods and for plain pods (default
+// profile) on the same nodes in the same run, for the GPU pods through the
+// same binary with the HAMi plugin switched off (NodeResourcesFit ignoring
+// the vendor groups), and for the GPU pods through the pinned kube-scheduler
+// with hami-scheduler as its extender. Each kind is measured on a backlog:
+// its pods are created while no scheduler runs, then the scheduler starts
+// and the rate is taken from the first pod bound to the last; the scheduler
+// stops and the pods are deleted before the next kind, which starts from
+// the same empty cluster. Creating pods while the scheduler runs measured
+// the creating client instead. On a machine whose CPUs the control plane
+// saturates, one measurement varies by a quarter from the next; the kinds
+// are measured in rounds, each in a rotated order, and the medians
+// reported.
+//
+// The inventories live on the NATS server embedded in one hami-scheduler
+// that runs throughout as the extender; the plugin front ends started for
+// each measurement connect to it (--nats-url).
 //
 // It runs only when HAMI_BENCH_OUT names the file to write the result to
 // (hack/bench-scheduler.sh); HAMI_BENCH_NODES, HAMI_BENCH_PODS and
@@ -89,11 +105,12 @@ func TestSchedulerThroughput(t *testing.T) {
 		t.Skip("skipping: set HAMI_BENCH_OUT=<file> to run the throughput benchmark")
 	}
 	nodes, pods, rounds := envInt("HAMI_BENCH_NODES", 500), envInt("HAMI_BENCH_PODS", 2000), envInt("HAMI_BENCH_ROUNDS", 3)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
 	defer cancel()
-	kinds := []string{kindPlain, kindGPU, kindExtended}
+	kinds := []string{kindPlain, kindGPU, kindPluginOff, kindExtender}
 	c := harness.StartForTest(t, harness.Options{Namespaces: kinds})
-	hami := startHAMiScheduler(ctx, t, c, buildHAMiScheduler(t, t.TempDir()))
+	bin := buildHAMiScheduler(t, t.TempDir())
+	hami := startHAMiScheduler(ctx, t, c, bin, extenderFrontEnd)
 	spec := gpuplugin.Spec{TTL: 120 * time.Second, Heartbeat: 30 * time.Second}
 	startStaticFleet(ctx, t, c, hami, nodes, spec)
 
@@ -103,30 +120,31 @@ func TestSchedulerThroughput(t *testing.T) {
 		policy, res.NodePolicy = map[string]string{"hami.io/node-scheduler-policy": p}, p
 	}
 	gpu := share{count: 1, memMiB: 2000, cores: 10}
-	withExtender := schedulerConfig(hami, best)
-	// Extenders serve every profile of a kube-scheduler: the same pods go
-	// without one only through a kube-scheduler configured with none.
-	noExtender := withExtender.DeepCopy()
-	noExtender.Extenders = nil
+	gpuPods := func(ns, name string) *corev1.Pod { return gpuPod(ns, name, gpu, policy) }
+	withPlugin, err := demo.PluginSchedulerConfig(bin)
+	require.NoError(t, err)
+	pluginOff := withoutPlugin(withPlugin)
+	plugin := &pluginRun{c: c, bin: bin, natsURL: hami.natsURL()}
+	extended := func() *proc.Process {
+		p, err := c.StartScheduler(ctx, schedulerConfig(hami, best))
+		require.NoError(t, err)
+		return p
+	}
 	measure := map[string]func() float64{
 		kindPlain: func() float64 {
-			return measureBacklog(ctx, t, c, withExtender, kindPlain, pods, plainPod)
+			return measureBacklog(ctx, t, c, plugin.start(ctx, t, withPlugin), kindPlain, pods, plainPod, nil)
 		},
 		kindGPU: func() float64 {
-			return measureBacklog(ctx, t, c, withExtender, kindGPU, pods, func(ns, name string) *corev1.Pod {
-				return gpuPod(ns, name, gpu, policy)
-			})
-		},
-		kindExtended: func() float64 {
-			filtered, err := hami.metric(ctx, "hami_scheduler_filter_duration_seconds_count")
-			require.NoError(t, err)
-			rate := measureBacklog(ctx, t, c, noExtender, kindExtended, pods, func(ns, name string) *corev1.Pod {
-				return gpuPod(ns, name, gpu, nil)
-			})
-			after, err := hami.metric(ctx, "hami_scheduler_filter_duration_seconds_count")
-			require.NoError(t, err)
-			require.Equal(t, filtered, after, "the pods without the extender reached it")
+			cpu := &cpuMeter{c: c}
+			rate := measureBacklog(ctx, t, c, plugin.start(ctx, t, withPlugin), kindGPU, pods, gpuPods, cpu)
+			res.CPU = cpu.cores
 			return rate
+		},
+		kindPluginOff: func() float64 {
+			return measureBacklog(ctx, t, c, plugin.start(ctx, t, pluginOff), kindPluginOff, pods, gpuPods, nil)
+		},
+		kindExtender: func() float64 {
+			return measureBacklog(ctx, t, c, extended, kindExtender, pods, gpuPods, nil)
 		},
 	}
 	for r := range rounds {
@@ -135,21 +153,58 @@ func TestSchedulerThroughput(t *testing.T) {
 		for _, kind := range order {
 			rates[kind] = measure[kind]()
 		}
-		round := Round{Order: order, PlainPodsPerS: rates[kindPlain], GPUPodsPerS: rates[kindGPU], ExtendedPodsPerS: rates[kindExtended]}
+		round := Round{Order: order, PlainPodsPerS: rates[kindPlain], GPUPodsPerS: rates[kindGPU],
+			PluginOffPodsPerS: rates[kindPluginOff], ExtenderPodsPerS: rates[kindExtender]}
 		res.Rounds = append(res.Rounds, round)
-		t.Logf("round %d (%v): plain=%.0f/s gpu=%.0f/s without the extender=%.0f/s", r+1, order, round.PlainPodsPerS, round.GPUPodsPerS, round.ExtendedPodsPerS)
+		t.Logf("round %d (%v): plain=%.0f/s gpu=%.0f/s plugin off=%.0f/s extender=%.0f/s", r+1, order,
+			round.PlainPodsPerS, round.GPUPodsPerS, round.PluginOffPodsPerS, round.ExtenderPodsPerS)
 	}
 	res.PlainPodsPerS = medianOf(res.Rounds, func(r Round) float64 { return r.PlainPodsPerS })
 	res.GPUPodsPerS = medianOf(res.Rounds, func(r Round) float64 { return r.GPUPodsPerS })
-	res.ExtendedPodsPerS = medianOf(res.Rounds, func(r Round) float64 { return r.ExtendedPodsPerS })
+	res.PluginOffPodsPerS = medianOf(res.Rounds, func(r Round) float64 { return r.PluginOffPodsPerS })
+	res.ExtenderPodsPerS = medianOf(res.Rounds, func(r Round) float64 { return r.ExtenderPodsPerS })
 	res.GPUToPlainRate = medianOf(res.Rounds, func(r Round) float64 { return r.GPUPodsPerS / r.PlainPodsPerS })
-	res.GPUToExtendedRate = medianOf(res.Rounds, func(r Round) float64 { return r.GPUPodsPerS / r.ExtendedPodsPerS })
+	res.GPUToPluginOffRate = medianOf(res.Rounds, func(r Round) float64 { return r.GPUPodsPerS / r.PluginOffPodsPerS })
+	res.ExtenderToPlainRate = medianOf(res.Rounds, func(r Round) float64 { return r.ExtenderPodsPerS / r.PlainPodsPerS })
 	logExtenderTimes(ctx, t, hami)
-	t.Logf("THROUGHPUT nodes=%d pods=%d rounds=%d medians: plain=%.0f/s gpu=%.0f/s ratio=%.2f; without the extender=%.0f/s, gpu/without=%.2f",
-		nodes, pods, rounds, res.PlainPodsPerS, res.GPUPodsPerS, res.GPUToPlainRate, res.ExtendedPodsPerS, res.GPUToExtendedRate)
+	t.Logf("THROUGHPUT nodes=%d pods=%d rounds=%d medians: plain=%.0f/s gpu(plugin)=%.0f/s ratio=%.2f; plugin off=%.0f/s, gpu/off=%.2f; extender=%.0f/s, extender/plain=%.2f; CPU during the GPU phase (cores): %v",
+		nodes, pods, rounds, res.PlainPodsPerS, res.GPUPodsPerS, res.GPUToPlainRate, res.PluginOffPodsPerS, res.GPUToPluginOffRate,
+		res.ExtenderPodsPerS, res.ExtenderToPlainRate, res.CPU)
 	body, err := json.MarshalIndent(res, "", "  ")
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(out, body, 0o644))
+}
+
+// withoutPlugin is cfg with the HAMi plugin switched off in every profile:
+// NodeResourcesFit still ignores the vendor groups, and DefaultBinder binds.
+func withoutPlugin(cfg *schedv1.KubeSchedulerConfiguration) *schedv1.KubeSchedulerConfiguration {
+	out := cfg.DeepCopy()
+	for i := range out.Profiles {
+		if out.Profiles[i].Plugins != nil {
+			out.Profiles[i].Plugins = &schedv1.Plugins{}
+		}
+	}
+	return out
+}
+
+// pluginRun starts hami-scheduler's plugin front end, connected to the NATS
+// server of the hami-scheduler that runs throughout.
+type pluginRun struct {
+	c       *harness.Cluster
+	bin     string
+	natsURL string
+	starts  int
+}
+
+func (r *pluginRun) start(ctx context.Context, t *testing.T, cfg *schedv1.KubeSchedulerConfiguration) func() *proc.Process {
+	return func() *proc.Process {
+		t.Helper()
+		r.starts++
+		p, err := r.c.StartSchedulerBinary(ctx, fmt.Sprintf("hami-scheduler-plugin-%d", r.starts), r.bin, cfg,
+			"--hami-addr=127.0.0.1:"+strconv.Itoa(freePort(t)), "--nats-url="+r.natsURL, "--hami-log-format=console")
+		require.NoError(t, err)
+		return p
+	}
 }
 
 // medianOf is the median of a figure over the rounds (at least one).
@@ -190,12 +245,13 @@ func startStaticFleet(ctx context.Context, t *testing.T, c *harness.Cluster, ham
 	require.NoError(t, err, "scheduler never saw %d inventories", n)
 }
 
-// measureBacklog creates n pods while no scheduler runs, then starts
-// kube-scheduler and returns the rate it binds them at: n-1 over the time
-// from the first pod bound to the last. Creating the pods first keeps the
-// client that creates them out of the figure; stopping kube-scheduler and
-// deleting the pods afterwards leaves the next measurement the same start.
-func measureBacklog(ctx context.Context, t *testing.T, c *harness.Cluster, cfg *schedv1.KubeSchedulerConfiguration, ns string, n int, newPod func(ns, name string) *corev1.Pod) float64 {
+// measureBacklog creates n pods while no scheduler runs, then starts one
+// and returns the rate it binds them at: n-1 over the time from the first
+// pod bound to the last. Creating the pods first keeps the client that
+// creates them out of the figure; stopping the scheduler and deleting the
+// pods afterwards leaves the next measurement the same start. cpu, when
+// not nil, measures the processes' CPU from the start to the last bind.
+func measureBacklog(ctx context.Context, t *testing.T, c *harness.Cluster, start func() *proc.Process, ns string, n int, newPod func(ns, name string) *corev1.Pod, cpu *cpuMeter) float64 {
 	t.Helper()
 	client := protobufClient(t, c)
 	list, err := client.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
@@ -205,10 +261,12 @@ func measureBacklog(ctx context.Context, t *testing.T, c *harness.Cluster, cfg *
 		pods[i] = newPod(ns, fmt.Sprintf("pod-%04d", i))
 	}
 	require.NoError(t, createPods(ctx, client, pods))
-	sched, err := c.StartScheduler(ctx, cfg)
-	require.NoError(t, err)
+	cpu.begin()
+	sched := start()
+	cpu.watch(sched)
 	first, last, err := bindSpan(ctx, client, ns, list.ResourceVersion, n)
 	require.NoError(t, err)
+	cpu.end()
 	require.NoError(t, sched.Stop(10*time.Second))
 	clearNamespace(ctx, t, client, ns)
 	return float64(n-1) / last.Sub(first).Seconds()

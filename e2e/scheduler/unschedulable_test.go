@@ -2,11 +2,14 @@ package scheduler_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
 )
 
 // testUnschedulable: a pod no node can hold stays Pending, and
@@ -31,10 +34,16 @@ func testUnschedulable(ctx context.Context, t *testing.T, e *env) {
 			msg, err := waitFailedScheduling(ctx, e.client, ns, pod.Name, tc.want)
 			require.NoError(t, err)
 			t.Logf("FailedScheduling: %.300s", msg)
-			got, err := e.client.CoreV1().Pods(ns).Get(ctx, pod.Name, metav1.GetOptions{})
-			require.NoError(t, err)
+			// kube-scheduler writes the event and the pod's PodScheduled
+			// condition separately (v1.37 sends status updates on their own
+			// queue): the condition may follow the event by a moment.
+			var got *corev1.Pod
+			err = wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 10*time.Second, true, func(ctx context.Context) (bool, error) {
+				got, err = e.client.CoreV1().Pods(ns).Get(ctx, pod.Name, metav1.GetOptions{})
+				return err == nil && strings.Contains(schedulingMessage(got), tc.want), nil
+			})
+			require.NoError(t, err, "the pod's PodScheduled condition: %q", schedulingMessage(got))
 			require.Empty(t, got.Spec.NodeName, "bound although nothing fits")
-			require.Contains(t, schedulingMessage(got), tc.want, "the pod's PodScheduled condition")
 		})
 	}
 }

@@ -55,6 +55,7 @@ func parse(args []string) (demo.Options, bool, error) {
 	fs.StringVar(&o.UIAddr, "ui-addr", "127.0.0.1:8088", "where the web view listens")
 	fs.BoolVar(&once, "once", false, "exit after printing the placement table")
 	fs.BoolVar(&noRealNode, "no-real-node", false, "do not start this machine's own kubelet node")
+	fs.BoolVar(&o.Extender, "extender", false, "run hami-scheduler as the extender of kube-scheduler instead of with its plugin compiled in")
 	fs.BoolVar(&verbose, "v", false, "log the cluster's progress")
 	if err := fs.Parse(args); err != nil {
 		return o, false, err

@@ -1,6 +1,11 @@
-// Command hami-scheduler is the kube-scheduler extender: it watches the
-// fleet's device inventories over NATS and the cluster's pods, and answers
-// filter, prioritize and bind for pods that ask for shares of devices.
+// Command hami-scheduler places pods that ask for shares of devices. By
+// default it is kube-scheduler with the HAMi plugin compiled in (every
+// kube-scheduler flag, plus the --hami-* and --nats-* flags of its own);
+// `hami-scheduler extender` is the extender front end for clusters that run
+// an unmodified kube-scheduler; `hami-scheduler default-config` prints the
+// KubeSchedulerConfiguration the plugin front end uses when given none.
+// Both front ends watch the fleet's device inventories over NATS and the
+// cluster's pods, and make the same decisions.
 package main
 
 import (
@@ -30,32 +35,48 @@ import (
 	"github.com/hami-project/hami/common/kubeclient"
 	"github.com/hami-project/hami/common/logging"
 	"github.com/hami-project/hami/common/metrics"
-	"github.com/hami-project/hami/common/tlsfile"
 	"github.com/hami-project/hami/scheduler/internal/extender"
 	"github.com/hami-project/hami/scheduler/internal/kube"
 	"github.com/hami-project/hami/scheduler/internal/settings"
-	"github.com/hami-project/hami/scheduler/internal/ui"
 	"github.com/hami-project/hami/scheduler/internal/usage"
 )
 
 func main() {
-	cfg, err := parseFlags(os.Args[1:], os.Stderr)
+	args := os.Args[1:]
+	var err error
+	switch {
+	case len(args) > 0 && args[0] == "extender":
+		err = extenderMain(args[1:])
+	case len(args) > 0 && args[0] == "default-config":
+		err = printDefaultConfig(os.Stdout, args[1:])
+	default:
+		err = pluginMain(args)
+	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "hami-scheduler:", err)
-		os.Exit(2)
+		os.Exit(1)
+	}
+}
+
+// extenderMain runs the extender front end: hami-scheduler serves the
+// extender verbs to an unmodified kube-scheduler.
+func extenderMain(args []string) error {
+	cfg, err := parseFlags(args, os.Stderr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "hami-scheduler extender:", err)
+		return err
 	}
 	log, err := logging.New(os.Stderr, cfg.Log)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "hami-scheduler:", err)
-		os.Exit(2)
+		fmt.Fprintln(os.Stderr, "hami-scheduler extender:", err)
+		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err = run(logging.Into(ctx, log), cfg)
 	stop()
 	if err != nil {
 		log.Error().Err(err).Msg("hami-scheduler stopped")
-		os.Exit(1)
 	}
+	return err
 }
 
 func run(ctx context.Context, cfg *Config) error {
@@ -74,7 +95,7 @@ func run(ctx context.Context, cfg *Config) error {
 		return err
 	}
 	defer closeNATS()
-	watcher, err := startWatcher(ctx, nc, cfg, reg, store)
+	watcher, err := startWatcher(ctx, nc, cfg, reg, store, nil)
 	if err != nil {
 		return err
 	}
@@ -106,22 +127,10 @@ func run(ctx context.Context, cfg *Config) error {
 	reg.MustRegister(extender.NewUsageCollector(watcher, index))
 	go store.Watch(ctx, cfg.Reload)
 
-	if cfg.UIAddr != "" {
-		view := ui.Handler(func() ui.Entries { return watcher.Snapshot() }, index, time.Now)
-		go func() {
-			if err := serve(ctx, cfg.UIAddr, view); err != nil {
-				log.Error().Err(err).Msg("web view stopped")
-			}
-		}()
-		log.Info().Str("url", "http://"+cfg.UIAddr+"/").Msg("web view of the fleet")
-	}
-	var tlsConfig *tls.Config
-	if cfg.TLSCertFile != "" {
-		src, err := tlsfile.New(cfg.TLSCertFile, cfg.TLSKeyFile)
-		if err != nil {
-			return err
-		}
-		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12, GetCertificate: src.GetCertificate}
+	startUI(ctx, cfg, watcher, index)
+	tlsConfig, err := serverTLS(cfg)
+	if err != nil {
+		return err
 	}
 	log.Info().Str("addr", cfg.Addr).Bool("https", tlsConfig != nil).Str("nodeChoice", string(cfg.NodeChoice)).Bool("leaderElect", cfg.LeaderElect).Msg("serving the extender")
 	h := extender.Handler(ctx, sched, ready, metrics.Handler(reg))
@@ -143,7 +152,9 @@ func kubeClient(cfg *Config) (kubernetes.Interface, error) {
 
 // startWatcher follows the inventory bucket and teaches the settings every
 // vendor's resource names as plugins publish them.
-func startWatcher(ctx context.Context, nc *nats.Conn, cfg *Config, reg prometheus.Registerer, store *settings.Store) (*inventory.Watcher, error) {
+// changed, when not nil, is called for each inventory that arrives or
+// changes.
+func startWatcher(ctx context.Context, nc *nats.Conn, cfg *Config, reg prometheus.Registerer, store *settings.Store, changed func()) (*inventory.Watcher, error) {
 	js, err := jetstream.New(nc)
 	if err != nil {
 		return nil, fmt.Errorf("jetstream: %w", err)
@@ -158,6 +169,9 @@ func startWatcher(ctx context.Context, nc *nats.Conn, cfg *Config, reg prometheu
 			if ev.Type == inventory.EventPut || ev.Type == inventory.EventFresh {
 				if err := store.Publish(ev.Inventory); err != nil {
 					zerolog.Ctx(ctx).Error().Err(err).Str("key", ev.Key).Msg("resource names of this inventory clash with another vendor's")
+				}
+				if changed != nil {
+					changed()
 				}
 			}
 		}

@@ -23,11 +23,31 @@ type PodWatch struct {
 	index *usage.Index
 	now   func() time.Time
 	log   zerolog.Logger
+	freed func() // called after a share is freed; nil: nothing
 }
 
 // NewPodWatch returns a PodWatch feeding index.
 func NewPodWatch(index *usage.Index, now func() time.Time, log zerolog.Logger) *PodWatch {
 	return &PodWatch{index: index, now: now, log: log}
+}
+
+// OnFree makes the watch call fn each time it frees a pod's share (the
+// plugin front end requeues the pods waiting for capacity). Set it before
+// Handler.
+func (w *PodWatch) OnFree(fn func()) *PodWatch {
+	w.freed = fn
+	return w
+}
+
+// free forgets the pod and says so when it held a share.
+func (w *PodWatch) free(pod *corev1.Pod) {
+	if _, held := w.index.Get(pod.UID); !held {
+		return
+	}
+	w.index.Remove(pod.UID)
+	if w.freed != nil {
+		w.freed()
+	}
 }
 
 // Handler is the informer event handler.
@@ -40,7 +60,7 @@ func (w *PodWatch) Handler() cache.ResourceEventHandler {
 				obj = t.Obj
 			}
 			if pod, ok := obj.(*corev1.Pod); ok {
-				w.index.Remove(pod.UID)
+				w.free(pod)
 			}
 		},
 	}
@@ -52,7 +72,7 @@ func (w *PodWatch) observe(obj any) {
 		return
 	}
 	if pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed {
-		w.index.Remove(pod.UID)
+		w.free(pod)
 		return
 	}
 	value, ok := pod.Annotations[allocation.Annotation]
@@ -67,10 +87,10 @@ func (w *PodWatch) observe(obj any) {
 		return
 	}
 	if !w.holds(pod, a) {
-		w.index.Remove(pod.UID)
+		w.free(pod)
 		return
 	}
-	w.index.Set(&usage.Pod{UID: pod.UID, Namespace: pod.Namespace, Name: pod.Name, Allocation: a})
+	w.index.Set(&usage.Pod{UID: pod.UID, Namespace: pod.Namespace, Name: pod.Name, Allocation: a, Bound: pod.Spec.NodeName != ""})
 }
 
 // holds says whether the pod's allocation occupies its devices: once bound

@@ -9,16 +9,17 @@ import (
 )
 
 // build books every pod's devices of inv's vendor on a fresh NodeUsage
-// aligned with inv, skipping the pod skip. Devices the inventory no longer
-// lists are ignored: nothing can be placed on them anyway.
-func build(inv *device.NodeInventory, pods map[types.UID]*Pod, skip types.UID) policy.NodeUsage {
+// aligned with inv, skipping the pods skip names (nil skips none). Devices
+// the inventory no longer lists are ignored: nothing can be placed on them
+// anyway.
+func build(inv *device.NodeInventory, pods map[types.UID]*Pod, skip func(types.UID) bool) policy.NodeUsage {
 	pos := make(map[string]int, len(inv.Devices))
 	for i := range inv.Devices {
 		pos[inv.Devices[i].ID] = i
 	}
 	u := make(policy.NodeUsage, len(inv.Devices))
 	for uid, p := range pods {
-		if uid == skip {
+		if skip != nil && skip(uid) {
 			continue
 		}
 		if cs := choicesOf(p.Allocation, inv, pos); len(cs) > 0 {

@@ -32,11 +32,18 @@ type Pod struct {
 	Namespace  string
 	Name       string
 	Allocation *allocation.Allocation
+	// Bound is set once the pod is seen bound to its node; a booking made
+	// here and not yet bound is not.
+	Bound bool
 }
 
 type node struct {
 	pods map[types.UID]*Pod
-	gen  uint64
+	// bound lists the pods seen bound here, kept with pods: Departed
+	// walks it for every node a filter reads, and a slice walks faster
+	// than a map.
+	bound []types.UID
+	gen   uint64
 	// cache holds one aligned usage per vendor. Readers under the read lock
 	// replace it whole (copy on write), so they never wait for each other.
 	cache atomic.Pointer[alignedSet]
@@ -89,7 +96,18 @@ func (x *Index) Set(p *Pod) {
 		x.nodes[p.Allocation.Node] = n
 	}
 	n.pods[p.UID] = p
+	n.changed()
+}
+
+// changed marks a change of the node's pods.
+func (n *node) changed() {
 	n.gen++
+	n.bound = n.bound[:0]
+	for uid, p := range n.pods {
+		if p.Bound {
+			n.bound = append(n.bound, uid)
+		}
+	}
 }
 
 // Remove forgets a pod; its share is free again.
@@ -107,7 +125,7 @@ func (x *Index) removeLocked(uid types.UID) {
 	delete(x.pods, uid)
 	n := x.nodes[p.Allocation.Node]
 	delete(n.pods, uid)
-	n.gen++
+	n.changed()
 	if len(n.pods) == 0 {
 		delete(x.nodes, p.Allocation.Node)
 	}
@@ -137,6 +155,17 @@ func (x *Index) Read() (Reader, func()) {
 	return Reader{x: x}, x.mu.RUnlock
 }
 
+// Lock is Read without the function to call when done: call Unlock on
+// the Reader. A filter that reads one node per call saves the function
+// value Read allocates.
+func (x *Index) Lock() Reader {
+	x.mu.RLock()
+	return Reader{x: x}
+}
+
+// Unlock ends a Reader taken with Lock.
+func (r Reader) Unlock() { r.x.mu.RUnlock() }
+
 // Reader reads the index under a read lock held by its creator.
 type Reader struct{ x *Index }
 
@@ -158,7 +187,7 @@ func (r Reader) Vendor(inv *device.NodeInventory) policy.Vendor {
 	if v, ok := cached.find(inv, n.gen); ok {
 		return v
 	}
-	u := build(inv, n.pods, "")
+	u := build(inv, n.pods, nil)
 	v := policy.Vendor{Inventory: inv, Usage: u, Summary: policy.Summarize(inv, u)}
 	n.remember(cached, aligned{gen: n.gen, vendor: v})
 	return v
@@ -171,7 +200,45 @@ func (r Reader) UsageExcept(inv *device.NodeInventory, uid types.UID) policy.Nod
 	if n == nil {
 		return nil
 	}
-	return build(inv, n.pods, uid)
+	return build(inv, n.pods, func(id types.UID) bool { return id == uid })
+}
+
+// Departed says whether a pod the index holds bound to the node is one
+// present does not know: kube-scheduler's view of the node has already
+// seen it leave, and the index, fed by its own handler of the same
+// informer, has not yet. Bookings not yet bound are never departed.
+func (r Reader) Departed(nodeName string, present func(types.UID) bool) bool {
+	n := r.x.nodes[nodeName]
+	if n == nil {
+		return false
+	}
+	for _, uid := range n.bound {
+		if !present(uid) {
+			return true
+		}
+	}
+	return false
+}
+
+// Departing is the skip function of Departed's pods.
+func (r Reader) Departing(nodeName string, present func(types.UID) bool) func(types.UID) bool {
+	n := r.x.nodes[nodeName]
+	return func(uid types.UID) bool {
+		p := n.pods[uid]
+		return p != nil && p.Bound && !present(uid)
+	}
+}
+
+// VendorWithout is Vendor as if the pods skip names had left the node: what
+// kube-scheduler's preemption asks when it weighs evicting them. It is built
+// afresh each time, never cached.
+func (r Reader) VendorWithout(inv *device.NodeInventory, skip func(types.UID) bool) policy.Vendor {
+	n := r.x.nodes[inv.Node]
+	if n == nil {
+		return policy.Vendor{Inventory: inv}
+	}
+	u := build(inv, n.pods, skip)
+	return policy.Vendor{Inventory: inv, Usage: u, Summary: policy.Summarize(inv, u)}
 }
 
 // remember stores a as the cache entry of its vendor. Two readers that
