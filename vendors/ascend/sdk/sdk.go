@@ -21,12 +21,9 @@ type Library interface {
 	Links(index int) ([]Link, error)
 	// Templates are the vNPU templates the device can be cut into.
 	Templates(index int) ([]Template, error)
-	// CreatePartition makes a vNPU of template on device index.
-	CreatePartition(index int, template string) (Partition, error)
-	// DestroyPartition removes vNPU id from device index.
-	DestroyPartition(index int, id uint32) error
-	// Partitions are the vNPUs that exist on device index.
-	Partitions(index int) ([]Partition, error)
+	// Partitioner's partitions are vNPUs, made from a template's name
+	// and named by their vdevice id.
+	devlib.Partitioner[string, Partition, uint32]
 }
 
 // Device is one NPU die as DCMI reports it.

@@ -28,14 +28,11 @@ type Library interface {
 	// SMLUEnabled says whether the card is in sMLU mode, which partitions
 	// need.
 	SMLUEnabled(index int) (bool, error)
-	// CreatePartition makes an sMLU instance of spec on the card (and its
-	// profile when none of that shape exists). It fails with
-	// sdkerr.ErrInsufficient when the card's free memory or cores cannot hold it.
-	CreatePartition(index int, spec PartitionSpec) (Partition, error)
-	// DestroyPartition removes the instance with handle from the card, and
-	// its profile once no instance uses it.
-	DestroyPartition(index int, handle int) error
-	Partitions(index int) ([]Partition, error)
+	// Partitioner's partitions are sMLU instances: CreatePartition makes
+	// the profile of spec too when none of that shape exists, and
+	// DestroyPartition (by instance handle) removes the profile once no
+	// instance uses it.
+	devlib.Partitioner[PartitionSpec, Partition, int]
 }
 
 // Device is a card's identity.
