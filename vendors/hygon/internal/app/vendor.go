@@ -70,6 +70,7 @@ func (v *Vendor) Open(ctx context.Context, env *pluginrun.Env) (pluginrun.Node, 
 	}
 	n, err := dcunode.Discover(lib, dcunode.Options{
 		MaxVDCU: v.MaxVDCU, VDevDir: v.VDevDir, HyhalDir: v.HyhalDir, DevRoot: env.Config.DevRoot, HealthEvery: v.HealthEvery,
+		MissingDevicesOK: fakeOnHostRoot(env.Config),
 	}, env, release)
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("discover DCUs: %w", err), release())
@@ -110,5 +111,16 @@ func fakeLibrary(c pluginrun.Config) (*sdk.Fake, error) {
 			return nil, fmt.Errorf("--fake %s: not a model (%s) nor a readable description: %w", c.Fake, strings.Join(sdk.ModelNames(), ", "), err)
 		}
 	}
-	return sdk.NewFake(desc, sdk.FakeOptions{StatePath: c.StatePath("fake-driver"), DevRoot: c.DevRoot})
+	opts := sdk.FakeOptions{StatePath: c.StatePath("fake-driver"), DevRoot: c.DevRoot}
+	if fakeOnHostRoot(c) {
+		opts.DevRoot = "" // never fake device files in the host's own /dev
+	}
+	return sdk.NewFake(desc, opts)
+}
+
+// fakeOnHostRoot is a fake left with the default --dev-root "/" (simulated
+// nodes, demos): it makes no device files, and the answer lists those that
+// happen to exist.
+func fakeOnHostRoot(c pluginrun.Config) bool {
+	return c.Fake != "" && filepath.Clean(c.DevRoot) == "/"
 }

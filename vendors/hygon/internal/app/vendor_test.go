@@ -59,9 +59,19 @@ func TestOpenFake(t *testing.T) {
 	require.FileExists(t, filepath.Join(dir, "root", "dev", "kfd"))
 	require.NoError(t, n.Close())
 
+	// Left on the host's root, a fake makes no device files there.
+	host := cfg
+	host.DevRoot, host.Node = "/", "n2"
+	env, err = pluginrun.NewEnv(host)
+	require.NoError(t, err)
+	n, err = v.Open(t.Context(), env)
+	require.NoError(t, err)
+	require.Len(t, n.Devices(), 8)
+	require.NoError(t, n.Close())
+
 	cfg.Fake = "no-such-model"
 	env, err = pluginrun.NewEnv(cfg)
 	require.NoError(t, err)
 	_, err = v.Open(t.Context(), env)
-	require.Error(t, err)
+	require.ErrorContains(t, err, "not a model (Z100, K100-AI)")
 }

@@ -61,12 +61,15 @@ func (n *Node) whole(cards []sdk.Device) (*pluginapi.ContainerAllocateResponse, 
 
 // deviceSpecs are the device files at their real container paths, found
 // on the host under DevRoot; a missing one fails the container now rather
-// than a start that cannot find its card.
+// than a start that cannot find its card (unless MissingDevicesOK).
 func (n *Node) deviceSpecs(paths []string) ([]*pluginapi.DeviceSpec, error) {
 	specs := make([]*pluginapi.DeviceSpec, 0, len(paths))
 	for _, p := range paths {
 		host := filepath.Join(n.opts.DevRoot, p)
 		if _, err := os.Stat(host); err != nil {
+			if n.opts.MissingDevicesOK {
+				continue
+			}
 			return nil, fmt.Errorf("device file %s: %w (is the DCU driver loaded?)", host, err)
 		}
 		specs = append(specs, &pluginapi.DeviceSpec{ContainerPath: p, HostPath: host, Permissions: "rw"})

@@ -120,3 +120,16 @@ func TestAnswerFullCard(t *testing.T) {
 	_, err = r.allocate(t, "b", share(dcunode.ModeVDCU, 1000, 40, r.uuid(6)))
 	require.NoError(t, err)
 }
+
+// TestAnswerMissingDeviceFile: a card whose device file is gone from the
+// host (driver not loaded) is refused with the path, not started blind.
+func TestAnswerMissingDeviceFile(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, t.TempDir())
+	require.NoError(t, os.Remove(filepath.Join(r.dir, "root", "dev", "dri", "renderD131")))
+	_, err := r.allocate(t, "p", share(dcunode.ModeVDCU, 1000, 20, r.uuid(3)))
+	require.ErrorContains(t, err, "renderD131")
+	require.ErrorContains(t, err, "is the DCU driver loaded?")
+	_, err = r.allocate(t, "q", share(device.ModeExclusive, 0, 100, r.uuid(2)))
+	require.NoError(t, err, "other cards still serve")
+}

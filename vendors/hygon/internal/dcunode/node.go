@@ -36,6 +36,9 @@ type Options struct {
 	HyhalDir string
 	// DevRoot is where device files are found ("/" when empty).
 	DevRoot string
+	// MissingDevicesOK leaves device files missing on the host out of the
+	// answer instead of refusing it: only for a fake without device files.
+	MissingDevicesOK bool
 	// HealthEvery is how often health is polled.
 	HealthEvery time.Duration
 }
