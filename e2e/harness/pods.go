@@ -19,6 +19,10 @@ type ProbeReport struct {
 	Env     map[string]string `json:"env"`
 	Mounts  []string          `json:"mounts"`
 	Devices []string          `json:"devices"`
+	// Files are the files named in the pod's $PROBE_FILES, as the
+	// container reads them; Writable those it could open for writing.
+	Files    map[string]string `json:"files,omitempty"`
+	Writable []string          `json:"writable,omitempty"`
 }
 
 // ProbePod is a pod that runs the probe once on the real node's host

@@ -67,6 +67,7 @@ func pluginArgs(node, pluginDir, dir, kubeconfig, natsURL string) []string {
 		"--node", node, "--fake", "dgxh100", "--kubeconfig", kubeconfig, "--nats-url", natsURL,
 		"--device-plugin-dir", pluginDir, "--state-dir", filepath.Join(dir, "state"),
 		"--limiter-dir", filepath.Join(dir, "vgpu"), "--region-dir", filepath.Join(dir, "regions"),
+		"--limits-dir", filepath.Join(dir, "limits"),
 		"--heartbeat", "1s", "--inventory-ttl", "5s", "--log-level", "debug",
 	}
 }

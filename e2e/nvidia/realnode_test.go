@@ -16,6 +16,7 @@ import (
 
 	"github.com/hami-project/hami/common/allocation"
 	"github.com/hami-project/hami/common/device"
+	"github.com/hami-project/hami/common/limiter"
 	"github.com/hami-project/hami/e2e/harness"
 )
 
@@ -25,12 +26,16 @@ type probeSpec struct {
 	gpu   int
 	mem   int64
 	cores int32
+	// env is the pod's own environment (a tenant's settings).
+	env map[string]string
 }
 
 // TestNVIDIAPluginOnRealKubelet runs the plugin (fake dgxh100) against the
 // real kubelet and admits two pods at once, each with its own allocation;
-// each probe must see exactly its own GPU and limits and the limiter mounts.
-// The plugin then restarts and must serve the next pod.
+// each probe must see exactly its own GPU and limits and the limiter mounts,
+// its limits file read-only with the operator's policy whatever the pod
+// asks. The plugin then restarts and must serve the next pod, and the
+// region and limits directories of the ended pods are removed.
 func TestNVIDIAPluginOnRealKubelet(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -53,7 +58,8 @@ func TestNVIDIAPluginOnRealKubelet(t *testing.T) {
 		return err == nil
 	}, 30*time.Second, 100*time.Millisecond)
 
-	plugin, err := c.StartComponent("hami-nvidia-plugin", bin, pluginArgs(n.Name, n.DevicePluginDir(), dir, kubeconfig, natsURL)...)
+	args := append(pluginArgs(n.Name, n.DevicePluginDir(), dir, kubeconfig, natsURL), "--reconcile", "2s")
+	plugin, err := c.StartComponent("hami-nvidia-plugin", bin, args...)
 	require.NoError(t, err)
 	inv := waitInventory(ctx, t, kv, n.Name)
 	require.Len(t, inv.Devices, 8)
@@ -61,11 +67,12 @@ func TestNVIDIAPluginOnRealKubelet(t *testing.T) {
 
 	// Two pods admitted at once, each must get its own allocation.
 	runProbes(ctx, t, c, n.Name, inv, dir,
-		probeSpec{name: "probe-a", gpu: 2, mem: 3000, cores: 30}, probeSpec{name: "probe-b", gpu: 5, mem: 5000, cores: 50})
+		probeSpec{name: "probe-a", gpu: 2, mem: 3000, cores: 30},
+		probeSpec{name: "probe-b", gpu: 5, mem: 5000, cores: 50, env: map[string]string{"GPU_CORE_UTILIZATION_POLICY": "disable"}})
 
 	// The plugin restarts (an upgrade): it registers again and serves.
 	require.NoError(t, plugin.Stop(5*time.Second))
-	restarted, err := c.StartComponent("hami-nvidia-plugin-restarted", bin, pluginArgs(n.Name, n.DevicePluginDir(), dir, kubeconfig, natsURL)...)
+	restarted, err := c.StartComponent("hami-nvidia-plugin-restarted", bin, args...)
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {
 		log, _ := os.ReadFile(restarted.LogPath())
@@ -73,6 +80,14 @@ func TestNVIDIAPluginOnRealKubelet(t *testing.T) {
 	}, 60*time.Second, 100*time.Millisecond, "the restarted plugin did not register")
 	waitCapacity(ctx, t, c, n.Name, "80")
 	runProbes(ctx, t, c, n.Name, inv, dir, probeSpec{name: "probe-c", gpu: 7, mem: 7000, cores: 70})
+
+	// The probes have ended: the kit removes their container directories.
+	for _, root := range []string{"regions", "limits"} {
+		require.Eventually(t, func() bool {
+			entries, err := os.ReadDir(filepath.Join(dir, root))
+			return err == nil && len(entries) == 0
+		}, 60*time.Second, 200*time.Millisecond, "%s of ended pods were not removed", root)
+	}
 }
 
 // runProbes creates the probe pods together and checks what each was given.
@@ -94,13 +109,26 @@ func runProbes(ctx context.Context, t *testing.T, c *harness.Cluster, node strin
 		require.Equal(t, itoa(int(p.mem))+"m", env["CUDA_DEVICE_MEMORY_LIMIT_0"])
 		require.Equal(t, itoa(int(p.cores)), env["CUDA_DEVICE_SM_LIMIT"])
 		require.Equal(t, "/var/lib/hami/region/region.cache", env["CUDA_DEVICE_MEMORY_SHARED_CACHE"])
+		require.Equal(t, p.env["GPU_CORE_UTILIZATION_POLICY"], env["GPU_CORE_UTILIZATION_POLICY"], "the pod's own setting reaches libvgpu")
 		mounts := strings.Join(report.Mounts, "\n")
 		for _, m := range []string{"/usr/local/vgpu/libvgpu.so", "/etc/ld.so.preload", "/var/lib/hami/region"} {
 			require.Contains(t, mounts, m+" ", "pod %s lacks mount %s", p.name, m)
 		}
-		_, err = os.Stat(filepath.Join(dir, "regions", string(pod.UID)+"_probe"))
-		require.NoError(t, err, "the container's region directory is on the host")
+		checkLimitsFile(t, report, p)
 	}
+}
+
+// checkLimitsFile checks the limits file as the container read it: its
+// limits, and the operator's policy even when the pod asks for disable.
+func checkLimitsFile(t *testing.T, report *harness.ProbeReport, p probeSpec) {
+	t.Helper()
+	require.Contains(t, strings.Join(report.Mounts, "\n"), limiter.ContainerLimitsPath+" ", "pod %s lacks its limits file", p.name)
+	require.NotContains(t, report.Writable, limiter.ContainerLimitsPath, "pod %s can write its limits", p.name)
+	l, err := limiter.ParseLimits([]byte(report.Files[limiter.ContainerLimitsPath]))
+	require.NoError(t, err, "pod %s: %q", p.name, report.Files[limiter.ContainerLimitsPath])
+	want := limiter.Limits{Policy: limiter.PolicyDefault, Region: "/var/lib/hami/region/region.cache"}
+	want.Memory[0], want.Core[0] = uint64(p.mem)<<20, int(p.cores)
+	require.Equal(t, &want, l, "pod %s (its env: %v)", p.name, p.env)
 }
 
 // allocatedProbe is a probe pod bound to node with the allocation a
@@ -120,6 +148,10 @@ func allocatedProbe(t *testing.T, node string, inv *device.NodeInventory, p prob
 		allocation.Annotation:          value,
 		allocation.AnnotationBindPhase: string(allocation.PhaseAllocating),
 		allocation.AnnotationBindTime:  allocation.FormatTime(time.Now()),
+	}
+	pod.Spec.Containers[0].Env = []corev1.EnvVar{{Name: "PROBE_FILES", Value: limiter.ContainerLimitsPath}}
+	for k, v := range p.env {
+		pod.Spec.Containers[0].Env = append(pod.Spec.Containers[0].Env, corev1.EnvVar{Name: k, Value: v})
 	}
 	pod.Spec.Containers[0].Resources.Limits = corev1.ResourceList{
 		"nvidia.com/gpu":      resource.MustParse("1"),

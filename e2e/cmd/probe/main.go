@@ -1,6 +1,7 @@
 // Command probe is the end-to-end test workload: it prints, as one JSON line,
-// what a container was given (environment, mounts, visible device files), so
-// a test can read it back from the pod's logs. With -sleep it then stays up.
+// what a container was given (environment, mounts, visible device files, and
+// the files named in $PROBE_FILES, with whether it may write them), so a test
+// can read it back from the pod's logs. With -sleep it then stays up.
 package main
 
 import (
@@ -22,12 +23,19 @@ type Report struct {
 	Env     map[string]string `json:"env"`
 	Mounts  []string          `json:"mounts"`
 	Devices []string          `json:"devices"`
+	// Files holds the content of each file named in $PROBE_FILES
+	// (comma-separated), or "error: ..." when it cannot be read.
+	Files map[string]string `json:"files,omitempty"`
+	// Writable lists those the container could open for writing.
+	Writable []string `json:"writable,omitempty"`
 }
 
 func main() {
 	sleep := flag.Duration("sleep", 0, "stay up this long after printing (until SIGTERM)")
 	flag.Parse()
-	out, err := json.Marshal(Report{Env: environ(), Mounts: mounts(), Devices: devices()})
+	r := Report{Env: environ(), Mounts: mounts(), Devices: devices()}
+	r.Files, r.Writable = files(os.Getenv("PROBE_FILES"))
+	out, err := json.Marshal(r)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "probe:", err)
 		os.Exit(1)
@@ -82,4 +90,27 @@ func devices() []string {
 	})
 	sort.Strings(out)
 	return out
+}
+
+// files reads the comma-separated paths in list and tries to open each for
+// writing (without changing it).
+func files(list string) (map[string]string, []string) {
+	if list == "" {
+		return nil, nil
+	}
+	content := make(map[string]string)
+	var writable []string
+	for _, p := range strings.Split(list, ",") {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			content[p] = "error: " + err.Error()
+		} else {
+			content[p] = string(data)
+		}
+		if f, err := os.OpenFile(p, os.O_WRONLY, 0); err == nil {
+			_ = f.Close()
+			writable = append(writable, p)
+		}
+	}
+	return content, writable
 }
