@@ -2,6 +2,7 @@ package fakesdktest_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hami-project/hami/common/fakesdk/fakesdktest"
+	"github.com/hami-project/hami/common/sdkerr"
 )
 
 type fake struct{ started bool }
@@ -71,4 +73,31 @@ func TestWant(t *testing.T) {
 	t.Parallel()
 	count := func() (int, error) { return 8, nil }
 	fakesdktest.Want(t, 8, "the count")(count())
+}
+
+type guarded struct{ open bool }
+
+func (g *guarded) Init() error     { g.open = true; return nil }
+func (g *guarded) Shutdown() error { g.open = false; return nil }
+func (g *guarded) DeviceCount() (int, error) {
+	if !g.open {
+		return 0, sdkerr.ErrUninitialized
+	}
+	return 2, nil
+}
+
+func (g *guarded) device(index int) error {
+	switch {
+	case !g.open:
+		return sdkerr.ErrUninitialized
+	case index >= 2:
+		return fmt.Errorf("device(%d): %w", index, sdkerr.ErrNoDevice)
+	}
+	return nil
+}
+
+func TestCheckGuard(t *testing.T) {
+	t.Parallel()
+	g := &guarded{}
+	fakesdktest.CheckGuard(t, g, fakesdktest.Guard{Call: g.device, Unknown: 2, UnknownErr: sdkerr.ErrNoDevice, UnknownText: "device(2)"})
 }

@@ -129,11 +129,11 @@ func TestFakeErrorsMatchTheBinding(t *testing.T) {
 	t.Parallel()
 	f, err := NewFake(ForModel("910B3", "n"), FakeOptions{})
 	require.NoError(t, err)
-	_, err = f.DeviceCount()
-	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
+	fakesdktest.CheckGuard(t, f, fakesdktest.Guard{
+		Call:    func(i int) error { _, err := f.Device(i); return err },
+		Unknown: 8, UnknownErr: sdkerr.ErrNoDevice,
+	})
 	require.NoError(t, f.Init())
-	_, err = f.Device(8)
-	require.ErrorIs(t, err, sdkerr.ErrNoDevice)
 	_, err = f.CreatePartition(0, "vir05_1c_8g")
 	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument, "a 910B4 template on a 910B3")
 	require.ErrorContains(t, err, "dcmi_create_vdevice(0, 0, vir05_1c_8g): -8001 DCMI_ERR_CODE_INVALID_PARAMETER")

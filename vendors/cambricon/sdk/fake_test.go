@@ -246,16 +246,11 @@ func TestFakeFailsAsTheBindingDoes(t *testing.T) {
 	t.Parallel()
 	f, err := sdk.NewFake(sdk.ForModel("MLU370-X4", "n"), sdk.FakeOptions{})
 	require.NoError(t, err)
-	_, err = f.DeviceCount()
-	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
+	fakesdktest.CheckGuard(t, f, fakesdktest.Guard{
+		Call:    func(i int) error { _, err := f.Links(i); return err },
+		Unknown: 9, UnknownErr: sdkerr.ErrNotFound, UnknownText: "cndevGetDeviceHandleByIndex(9): CNDEV_ERROR_INVALID_DEVICE_ID (6)",
+	})
 	_, err = f.Device(0)
-	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
-	require.NoError(t, f.Init())
-	_, err = f.Memory(9)
-	require.ErrorIs(t, err, sdkerr.ErrNotFound)
-	require.ErrorContains(t, err, "cndevGetDeviceHandleByIndex(9): CNDEV_ERROR_INVALID_DEVICE_ID (6)")
-	require.NoError(t, f.Shutdown())
-	_, err = f.Links(0)
 	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
 }
 

@@ -188,18 +188,15 @@ func TestFakeErrorsMatchTheBinding(t *testing.T) {
 	t.Parallel()
 	f, err := NewFake(ForModel("MTT S4000", "n"), FakeOptions{})
 	require.NoError(t, err)
-	_, err = f.DeviceCount()
-	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
-	_, err = f.Device(0)
-	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
-	require.NoError(t, f.Init())
-	_, err = f.Device(8)
-	require.EqualError(t, err, "mtmlLibraryInitDeviceByIndex(8): MTML_ERROR_INVALID_ARGUMENT (3): invalid argument")
-	_, err = f.Links(-1)
-	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument)
-	require.NoError(t, f.Shutdown())
+	fakesdktest.CheckGuard(t, f, fakesdktest.Guard{
+		Call:    func(i int) error { _, err := f.Device(i); return err },
+		Unknown: 8, UnknownErr: sdkerr.ErrInvalidArgument, UnknownText: "mtmlLibraryInitDeviceByIndex(8): MTML_ERROR_INVALID_ARGUMENT (3): invalid argument",
+	})
 	_, err = f.VirtTypes(0)
 	require.ErrorIs(t, err, sdkerr.ErrUninitialized)
+	require.NoError(t, f.Init())
+	_, err = f.Links(-1)
+	require.ErrorIs(t, err, sdkerr.ErrInvalidArgument)
 }
 
 func TestFakeMakesDeviceFiles(t *testing.T) {
