@@ -75,7 +75,7 @@ func TestValidateNamesTheField(t *testing.T) {
 		"cores":           {func(i *device.NodeInventory) { i.Devices[0].Cores = 101 }, `devices[0].cores: Invalid value: 101: must be in 1..100 (100 = whole device)`},
 		"split":           {func(i *device.NodeInventory) { i.Devices[0].SplitCount = 0 }, `devices[0].splitCount: Invalid value: 0`},
 		"numa":            {func(i *device.NodeInventory) { i.Devices[0].NUMA = -2 }, `devices[0].numa: Invalid value: -2`},
-		"modes":           {func(i *device.NodeInventory) { i.Devices[0].Modes = []string{"turbo"} }, `devices[0].modes[0]: Unsupported value: "turbo"`},
+		"modes":           {func(i *device.NodeInventory) { i.Devices[0].Modes = []string{"Turbo Mode"} }, `devices[0].modes[0]: Invalid value: "Turbo Mode": a device mode such as hami-core`},
 		"link peer":       {func(i *device.NodeInventory) { i.Devices[0].Links = map[string]int32{"GPU-x": 1} }, `devices[0].links[GPU-x]: Invalid value: "GPU-x": must name another device of this inventory`},
 		"profile size":    {func(i *device.NodeInventory) { devicetest.WithMIG(i, 0); i.Devices[0].Profiles[0].Size = 8 }, `devices[0].profiles[0].size: Invalid value: 8`},
 		"placement": {func(i *device.NodeInventory) {

@@ -8,8 +8,21 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
-// KnownModes are the device modes the scheduler understands.
+// KnownModes are the device modes the placement policy treats specially;
+// any other mode a vendor names (Cambricon's smlu, Hygon's vdcu) is a
+// fractional share of memory and cores, so a new vendor mode needs no
+// scheduler release.
 var KnownModes = []string{ModeHAMiCore, ModeMIG, ModeMPS, ModeExclusive, ModeTemplate}
+
+// ValidateMode checks that m can name a mode: a DNS label (lowercase
+// letters, digits and '-', at most 63), as in hami-core or smlu.
+func ValidateMode(p *field.Path, m string) field.ErrorList {
+	var errs field.ErrorList
+	for _, msg := range validation.IsDNS1123Label(m) {
+		errs = append(errs, field.Invalid(p, m, "a device mode such as hami-core, exclusive or a vendor's partition mode: "+msg))
+	}
+	return errs
+}
 
 // Decode parses an inventory document strictly and validates it. Every
 // problem is reported with the field it concerns.
@@ -185,9 +198,7 @@ func (d *Device) validate(p *field.Path) field.ErrorList {
 		errs = append(errs, field.Required(p.Child("modes"), "list the modes the device supports, e.g. hami-core"))
 	}
 	for i, m := range d.Modes {
-		if !slices.Contains(KnownModes, m) {
-			errs = append(errs, field.NotSupported(p.Child("modes").Index(i), m, KnownModes))
-		}
+		errs = append(errs, ValidateMode(p.Child("modes").Index(i), m)...)
 	}
 	errs = append(errs, d.validateProfiles(p)...)
 	return errs

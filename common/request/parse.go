@@ -281,9 +281,7 @@ func parseSelection(names device.Selector, ann map[string]string, ap *field.Path
 		NoUseUUIDs: list(ann, names.NoUseUUID),
 	}
 	if m, ok := ann[names.Mode]; ok && names.Mode != "" {
-		if !slices.Contains(device.KnownModes, m) {
-			errs = append(errs, field.NotSupported(ap.Key(names.Mode), m, device.KnownModes))
-		}
+		errs = append(errs, device.ValidateMode(ap.Key(names.Mode), m)...)
 		sel.Mode = m
 	}
 	if b, ok := ann[names.NUMABind]; ok && names.NUMABind != "" {

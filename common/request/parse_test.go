@@ -158,9 +158,9 @@ func TestParseAnnotations(t *testing.T) {
 	require.Equal(t, "topology-aware", p.DevicePolicy)
 	require.NotContains(t, p.Selection, "cambricon")
 
-	pod.Annotations = map[string]string{"nvidia.com/vgpu-mode": "turbo", request.AnnotationNodePolicy: "random"}
+	pod.Annotations = map[string]string{"nvidia.com/vgpu-mode": "Turbo!", request.AnnotationNodePolicy: "random"}
 	_, err = r.ParsePod(pod, defaults)
-	require.ErrorContains(t, err, `metadata.annotations[nvidia.com/vgpu-mode]: Unsupported value: "turbo"`)
+	require.ErrorContains(t, err, `metadata.annotations[nvidia.com/vgpu-mode]: Invalid value: "Turbo!": a device mode such as hami-core`)
 	require.ErrorContains(t, err, `metadata.annotations[hami.io/node-scheduler-policy]: Unsupported value: "random"`)
 }
 
