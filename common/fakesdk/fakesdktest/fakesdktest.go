@@ -5,6 +5,7 @@
 package fakesdktest
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -113,4 +114,13 @@ func Want[T any](t testing.TB, want T, msgAndArgs ...any) func(got T, err error)
 		require.NoError(t, err, msgAndArgs...)
 		require.Equal(t, want, got, msgAndArgs...)
 	}
+}
+
+// RoundTrip requires d, written out as JSON and loaded again, to read back
+// the same: a description file the fake accepts must survive being saved.
+func RoundTrip[D any](t testing.TB, load func(path string) (D, error), d D) {
+	t.Helper()
+	data, err := json.Marshal(d)
+	require.NoError(t, err)
+	Want(t, d, "read back")(load(WriteFile(t, string(data))))
 }

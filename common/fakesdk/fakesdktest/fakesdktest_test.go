@@ -1,6 +1,7 @@
 package fakesdktest_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -100,4 +101,16 @@ func TestCheckGuard(t *testing.T) {
 	t.Parallel()
 	g := &guarded{}
 	fakesdktest.CheckGuard(t, g, fakesdktest.Guard{Call: g.device, Unknown: 2, UnknownErr: sdkerr.ErrNoDevice, UnknownText: "device(2)"})
+}
+
+func TestRoundTrip(t *testing.T) {
+	t.Parallel()
+	fakesdktest.RoundTrip(t, func(path string) (string, error) {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", err
+		}
+		var s string
+		return s, json.Unmarshal(b, &s)
+	}, "x")
 }

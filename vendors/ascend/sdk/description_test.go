@@ -47,15 +47,13 @@ func TestLoadDescription(t *testing.T) {
 }
 
 func FuzzLoadDescription(f *testing.F) {
-	f.Add([]byte("apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: 910B3\n"))
-	f.Add([]byte("apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: 910C\ndevices: 4\nunhealthy: [0, 3]\n"))
-	f.Add([]byte(`{"apiVersion":"fake.ascend.hami.io/v1","kind":"FakeSystem","model":"310P3","devices":-2}`))
-	f.Add([]byte("model: [\n"))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		d, err := LoadDescription(fakesdktest.WriteFile(t, string(data)))
-		if err != nil {
-			return
-		}
+	seeds := []string{
+		"apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: 910B3\n",
+		"apiVersion: fake.ascend.hami.io/v1\nkind: FakeSystem\nmodel: 910C\ndevices: 4\nunhealthy: [0, 3]\n",
+		`{"apiVersion":"fake.ascend.hami.io/v1","kind":"FakeSystem","model":"310P3","devices":-2}`,
+		"model: [\n",
+	}
+	fakesdktest.FuzzLoad(f, seeds, LoadDescription, func(t *testing.T, d Description) {
 		// Whatever loads must build a fake.
 		fake := fakesdktest.Start(t, NewFake, d, FakeOptions{})
 		n, err := fake.DeviceCount()

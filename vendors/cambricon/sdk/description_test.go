@@ -1,7 +1,6 @@
 package sdk_test
 
 import (
-	"encoding/json"
 	"errors"
 	"testing"
 
@@ -53,21 +52,17 @@ func openFake(path string) (sdk.Description, error) {
 // gives a valid description that a fake can be built from and that reads
 // back the same after writing it out again.
 func FuzzLoadDescription(f *testing.F) {
-	f.Add([]byte("apiVersion: fake.cambricon.hami.io/v1\nkind: FakeSystem\nmodel: MLU370-X8\nseed: n\n"))
-	f.Add([]byte("apiVersion: fake.cambricon.hami.io/v1\nkind: FakeSystem\nmodel: MLU370-X4\ndevices: 3\nunhealthy: [0,2]\nsmluDisabled: [1]\n"))
-	f.Add([]byte(`{"apiVersion":"fake.cambricon.hami.io/v1","kind":"FakeSystem","model":"MLU370-X8","devices":64}`))
-	f.Add([]byte("apiVersion: fake.cambricon.hami.io/v1\nkind: FakeSystem\nmodel: MLU370-X8\nmodel: MLU370-X4\n"))
-	f.Add([]byte("{}"))
-	f.Fuzz(func(t *testing.T, body []byte) {
-		d, err := sdk.LoadDescription(fakesdktest.WriteFile(t, string(body)))
-		if err != nil {
-			return
-		}
+	seeds := []string{
+		"apiVersion: fake.cambricon.hami.io/v1\nkind: FakeSystem\nmodel: MLU370-X8\nseed: n\n",
+		"apiVersion: fake.cambricon.hami.io/v1\nkind: FakeSystem\nmodel: MLU370-X4\ndevices: 3\nunhealthy: [0,2]\nsmluDisabled: [1]\n",
+		`{"apiVersion":"fake.cambricon.hami.io/v1","kind":"FakeSystem","model":"MLU370-X8","devices":64}`,
+		"apiVersion: fake.cambricon.hami.io/v1\nkind: FakeSystem\nmodel: MLU370-X8\nmodel: MLU370-X4\n",
+		"{}",
+	}
+	fakesdktest.FuzzLoad(f, seeds, sdk.LoadDescription, func(t *testing.T, d sdk.Description) {
 		require.NoError(t, d.Validate())
-		_, err = sdk.NewFake(d, sdk.FakeOptions{})
+		_, err := sdk.NewFake(d, sdk.FakeOptions{})
 		require.NoError(t, err)
-		out, err := json.Marshal(d)
-		require.NoError(t, err)
-		fakesdktest.Want(t, d)(sdk.LoadDescription(fakesdktest.WriteFile(t, string(out))))
+		fakesdktest.RoundTrip(t, sdk.LoadDescription, d)
 	})
 }

@@ -1,9 +1,7 @@
 package sdk_test
 
 import (
-	"encoding/json"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -24,16 +22,11 @@ func FuzzLoadDescription(f *testing.F) {
 	f.Add([]byte("model: Z100\nmodel: K100-AI\n"))
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		path := filepath.Join(t.TempDir(), "fake.yaml")
-		require.NoError(t, os.WriteFile(path, data, 0o600))
-		d, err := sdk.LoadDescription(path)
+		d, err := sdk.LoadDescription(fakesdktest.WriteFile(t, string(data)))
 		if err != nil {
 			return
 		}
 		require.NoError(t, d.Validate())
-		again, err := json.Marshal(d)
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(path, again, 0o600))
-		fakesdktest.Want(t, d)(sdk.LoadDescription(path))
+		fakesdktest.RoundTrip(t, sdk.LoadDescription, d)
 	})
 }

@@ -1,7 +1,6 @@
 package sdk_test
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -57,23 +56,17 @@ func TestModels(t *testing.T) {
 // FuzzLoadDescription: any input either fails with an error or gives a
 // valid description that survives a round trip through JSON.
 func FuzzLoadDescription(f *testing.F) {
-	f.Add(header + "model: BI-V100\n")
-	f.Add(header + "model: BI-V150\ndevices: 4\nseed: n1\nunhealthy: [0, 3]\n")
-	f.Add(header + "model: BI-V150\ndevices: 3\n")
-	f.Add(`{"apiVersion":"fake.iluvatar.hami.io/v1","kind":"FakeSystem","model":"BI-V100","unhealthy":[-1]}`)
-	f.Add("kind: [\n")
-	f.Fuzz(func(t *testing.T, body string) {
-		d, err := sdk.LoadDescription(fakesdktest.WriteFile(t, body))
-		if err != nil {
-			return
-		}
+	seeds := []string{
+		header + "model: BI-V100\n",
+		header + "model: BI-V150\ndevices: 4\nseed: n1\nunhealthy: [0, 3]\n",
+		header + "model: BI-V150\ndevices: 3\n",
+		`{"apiVersion":"fake.iluvatar.hami.io/v1","kind":"FakeSystem","model":"BI-V100","unhealthy":[-1]}`,
+		"kind: [\n",
+	}
+	fakesdktest.FuzzLoad(f, seeds, sdk.LoadDescription, func(t *testing.T, d sdk.Description) {
 		require.NoError(t, d.Validate())
-		data, err := json.Marshal(d)
-		require.NoError(t, err)
-		again, err := sdk.LoadDescription(fakesdktest.WriteFile(t, string(data)))
-		require.NoError(t, err)
-		require.Equal(t, d, again)
-		_, err = sdk.NewFake(d, sdk.FakeOptions{})
+		fakesdktest.RoundTrip(t, sdk.LoadDescription, d)
+		_, err := sdk.NewFake(d, sdk.FakeOptions{})
 		require.NoError(t, err)
 	})
 }

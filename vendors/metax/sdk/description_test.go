@@ -64,7 +64,7 @@ func TestLoadDescription(t *testing.T) {
 // FuzzLoadDescription checks that no file makes the decoder panic and that
 // whatever it accepts is valid and builds a fake.
 func FuzzLoadDescription(f *testing.F) {
-	for _, seed := range []string{
+	seeds := []string{
 		"apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: C500\n",
 		"apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: C500-32G\ndevices: 3\nunhealthy: [0, 2]\nsgpuDisabled: [1]\n",
 		`{"apiVersion":"fake.metax.hami.io/v1","kind":"FakeSystem","model":"C500","schedClass":"burst-share"}`,
@@ -72,16 +72,10 @@ func FuzzLoadDescription(f *testing.F) {
 		"apiVersion: fake.metax.hami.io/v1\nkind: FakeSystem\nmodel: C500\ndeviceSchedClasses: {1: fixed-share, 6: burst-share}\n",
 		"model: [",
 		"",
-	} {
-		f.Add([]byte(seed))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		d, err := LoadDescription(fakesdktest.WriteFile(t, string(data)))
-		if err != nil {
-			return
-		}
+	fakesdktest.FuzzLoad(f, seeds, LoadDescription, func(t *testing.T, d Description) {
 		require.NoError(t, d.Validate())
-		_, err = NewFake(d, FakeOptions{})
+		_, err := NewFake(d, FakeOptions{})
 		require.NoError(t, err)
 	})
 }

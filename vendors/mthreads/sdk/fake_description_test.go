@@ -47,30 +47,24 @@ func TestDescriptionRoundTrip(t *testing.T) {
 }
 
 func FuzzLoadDescription(f *testing.F) {
-	f.Add(header + "model: MTT S4000\n")
-	f.Add(header + "model: MTT S4000\ndevices: 4\nseed: node-a\nunhealthy: [0, 3]\n")
-	f.Add(`{"apiVersion":"fake.mthreads.hami.io/v1","kind":"FakeSystem","model":"MTT S4000","devices":64}`)
-	f.Add(header + "model: MTT S4000\nunhealthy: [9]\n")
-	f.Add("kind: [\n")
-	f.Add(header + "model: MTT S4000\nunhealthy: []\n")
-	f.Fuzz(func(t *testing.T, body string) {
-		d, err := LoadDescription(fakesdktest.WriteFile(t, body))
-		if err != nil {
-			return
-		}
+	seeds := []string{
+		header + "model: MTT S4000\n",
+		header + "model: MTT S4000\ndevices: 4\nseed: node-a\nunhealthy: [0, 3]\n",
+		`{"apiVersion":"fake.mthreads.hami.io/v1","kind":"FakeSystem","model":"MTT S4000","devices":64}`,
+		header + "model: MTT S4000\nunhealthy: [9]\n",
+		"kind: [\n",
+		header + "model: MTT S4000\nunhealthy: []\n",
+	}
+	fakesdktest.FuzzLoad(f, seeds, LoadDescription, func(t *testing.T, d Description) {
 		// Whatever the decoder accepts must build a working fake and
 		// survive a round trip.
 		fake := fakesdktest.Start(t, NewFake, d, FakeOptions{})
 		n, err := fake.DeviceCount()
 		require.NoError(t, err)
 		require.Positive(t, n)
-		data, err := json.Marshal(d)
-		require.NoError(t, err)
-		back, err := LoadDescription(fakesdktest.WriteFile(t, string(data)))
-		require.NoError(t, err)
 		if len(d.Unhealthy) == 0 {
 			d.Unhealthy = nil // "unhealthy: []" and no list mean the same
 		}
-		require.Equal(t, d, back)
+		fakesdktest.RoundTrip(t, LoadDescription, d)
 	})
 }
