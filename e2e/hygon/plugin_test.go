@@ -2,7 +2,6 @@ package hygone2e_test
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 
@@ -19,14 +17,10 @@ import (
 	"github.com/hami-project/hami/common/inventory"
 	"github.com/hami-project/hami/common/natsembed/natsembedtest"
 	"github.com/hami-project/hami/e2e/harness"
-	"github.com/hami-project/hami/e2e/harness/image"
 )
 
-// probeImage is vdevprobe's image, built by the suite.
-const probeImage = "hami.local/hygon-vdevprobe:e2e"
-
 // suite is what one test run starts: a cluster with the real node, NATS,
-// the plugin binary, the probe image and the plugin's directories.
+// the plugin binary and the plugin's directories.
 type suite struct {
 	c       *harness.Cluster
 	node    *harness.Node
@@ -48,21 +42,13 @@ func startSuite(ctx context.Context, t *testing.T) *suite {
 	require.NoError(t, err, "build hami-hygon-plugin: %s", out)
 	s.bin = filepath.Join(s.dir, "hami-hygon-plugin")
 
-	bin, err := image.BuildStatic(ctx, paths.E2EModule, "./hygon/vdevprobe", filepath.Join(s.dir, "vdevprobe"))
-	require.NoError(t, err)
-	tar := filepath.Join(s.dir, "vdevprobe.tar")
-	require.NoError(t, image.WriteDockerArchiveFile(tar, image.Image{
-		Ref: probeImage, Entrypoint: []string{"/vdevprobe"}, Env: []string{"PATH=/"},
-		Files: []image.File{{Path: "vdevprobe", Mode: 0o755, Data: bin}},
-	}))
-	require.NoError(t, n.ImportImage(ctx, tar))
-
 	srv := natsembedtest.Start(t)
 	_, err = inventory.EnsureBucket(ctx, natsembedtest.Connect(t, srv.ClientURL()))
 	require.NoError(t, err)
 	s.natsURL = srv.ClientURL()
 	// A host DTK directory, so the read-only /opt/hyhal mount is checked.
 	require.NoError(t, os.MkdirAll(s.hostPath("hyhal"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(s.hostPath("hyhal"), "version"), []byte("dtk-fake\n"), 0o644))
 	return s
 }
 
@@ -116,32 +102,15 @@ func (s *suite) waitAllocatable(ctx context.Context, t *testing.T, count string)
 	require.NoError(t, err, "node never offered %s hygon.com/dcunum", count)
 }
 
-// seen is what a probe reported from inside its container.
-type seen struct {
-	report *harness.ProbeReport
-	files  map[string]string
-}
-
-// read waits for the probe's report in the pod's logs.
-func (s *suite) read(ctx context.Context, t *testing.T, pod string) seen {
+// read waits for the probe's report in the pod's logs (a pod that stays
+// up may not have printed it yet when it is seen running).
+func (s *suite) read(ctx context.Context, t *testing.T, pod string) *harness.ProbeReport {
 	t.Helper()
-	var got seen
+	var got *harness.ProbeReport
 	require.Eventually(t, func() bool {
-		r, err := harness.ReadProbe(ctx, s.c.Client(), "default", pod)
-		if err != nil {
-			return false
-		}
-		raw, err := s.c.Client().CoreV1().Pods("default").GetLogs(pod, &corev1.PodLogOptions{}).DoRaw(ctx)
-		if err != nil {
-			return false
-		}
-		for line := range strings.SplitSeq(string(raw), "\n") {
-			if body, ok := strings.CutPrefix(line, "VDEV "); ok {
-				got = seen{report: r}
-				return json.Unmarshal([]byte(body), &got.files) == nil
-			}
-		}
-		return false
+		var err error
+		got, err = harness.ReadProbe(ctx, s.c.Client(), "default", pod)
+		return err == nil
 	}, 60*time.Second, 200*time.Millisecond, "no report from pod %s", pod)
 	return got
 }
