@@ -37,3 +37,15 @@ func Groups(index, count, size int) []int {
 	}
 	return peers
 }
+
+// Peers are the devices of a node of count devices other than index, in
+// index order: the devices a link list names.
+func Peers(index, count int) []int {
+	peers := make([]int, 0, max(count-1, 0))
+	for p := range count {
+		if p != index {
+			peers = append(peers, p)
+		}
+	}
+	return peers
+}

@@ -37,3 +37,11 @@ func TestScoreOrder(t *testing.T) {
 		require.Greater(t, scores[i-1], scores[i])
 	}
 }
+
+func TestPeers(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, []int{0, 2, 3}, device.Peers(1, 4))
+	require.Equal(t, []int{0, 1}, device.Peers(5, 2), "an index out of range has every device as a peer")
+	require.Empty(t, device.Peers(0, 1))
+	require.Empty(t, device.Peers(0, 0))
+}

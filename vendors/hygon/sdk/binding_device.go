@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/dynlib"
 	"github.com/hami-project/hami/common/sdkerr"
 )
@@ -148,10 +149,7 @@ func (b *Binding) Links(index int) ([]Link, error) {
 		return nil, fmt.Errorf("rsmi_topo_get_link_type(%d): %w", index, rsmiStatus(rsmiInvalidArgs))
 	}
 	var links []Link
-	for peer := range n {
-		if peer == index {
-			continue
-		}
+	for _, peer := range device.Peers(index, n) {
 		var hops uint64
 		var kind uint32
 		if err := rsmiStatus(b.rsmi.LinkType(src, uint32(peer), &hops, &kind)); err != nil {

@@ -1,6 +1,10 @@
 package sdk
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/hami-project/hami/common/device"
+)
 
 // Links asks the library how every other chip is reached from index: the
 // two chips of a board (ixmlDeviceOnSameBoard) are LinkBoard, any other
@@ -15,10 +19,7 @@ func (b *Binding) Links(index int) ([]Link, error) {
 		return nil, err
 	}
 	links := make([]Link, 0, max(n-1, 0))
-	for peer := range n {
-		if peer == index {
-			continue
-		}
+	for _, peer := range device.Peers(index, n) {
 		kind, err := b.linkTo(self, index, peer)
 		if err != nil {
 			return nil, err

@@ -1,5 +1,7 @@
 package sdk
 
+import "github.com/hami-project/hami/common/device"
+
 // Links lists every other device with the fastest path to it: MetaXLink
 // where the pair has lanes, otherwise the PCIe topology.
 func (b *Binding) Links(index int) ([]Link, error) {
@@ -12,10 +14,7 @@ func (b *Binding) Links(index int) ([]Link, error) {
 		return nil, err
 	}
 	var links []Link
-	for peer := range n {
-		if peer == index {
-			continue
-		}
+	for _, peer := range device.Peers(index, n) {
 		kind, err := b.linkKind(src, uint32(peer))
 		if err != nil {
 			return nil, err

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/fakesdk"
 	"github.com/hami-project/hami/common/sdkerr"
 )
@@ -166,10 +167,7 @@ func (f *Fake) Links(index int) ([]Link, error) {
 		return nil, err
 	}
 	var links []Link
-	for peer := range f.count {
-		if peer == index {
-			continue
-		}
+	for _, peer := range device.Peers(index, f.count) {
 		kind := LinkSystem
 		if f.zone(peer) == f.zone(index) {
 			kind = LinkMetaXLink

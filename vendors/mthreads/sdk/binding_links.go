@@ -29,10 +29,7 @@ func (b *Binding) Links(index int) ([]Link, error) {
 		return nil, err
 	}
 	var links []Link
-	for peer := range n {
-		if peer == index {
-			continue
-		}
+	for _, peer := range device.Peers(index, n) {
 		l, err := b.pcieLink(index, dev, peer)
 		if err != nil {
 			return nil, err
