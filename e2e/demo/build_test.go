@@ -21,7 +21,8 @@ func buildBinaries(t testing.TB, dir string) {
 	t.Helper()
 	cmd := exec.Command("go", "build", "-o", dir+"/",
 		"./scheduler/cmd/hami-scheduler", "./scheduler/cmd/kubectl-hami", "./webhook/cmd/hami-webhook",
-		"./vendors/nvidia/cmd/hami-nvidia-plugin")
+		"./vendors/nvidia/cmd/hami-nvidia-plugin", "./vendors/cambricon/cmd/hami-cambricon-plugin",
+		"./vendors/hygon/cmd/hami-hygon-plugin")
 	cmd.Dir = repoRoot(t)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "build the demo's binaries:\n%s", out)

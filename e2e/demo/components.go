@@ -123,6 +123,18 @@ func startPlugin(c *harness.Cluster, o *Options, node, model, dir, natsURL strin
 		"--heartbeat=2s", "--inventory-ttl=10s", "--log-format=console")
 }
 
+// startVendorPlugin runs a plugin of another vendor on its fake model,
+// with the state folder a node would have to itself.
+func startVendorPlugin(c *harness.Cluster, o *Options, v VendorServer, node, dir, natsURL string) (*proc.Process, error) {
+	state := filepath.Join(c.Dir(), "plugins", node, "state")
+	if err := os.MkdirAll(state, 0o755); err != nil {
+		return nil, err
+	}
+	return c.StartComponent(pluginBinary(v.Vendor)+"-"+node, o.bin(pluginBinary(v.Vendor)),
+		"--kubeconfig="+c.Kubeconfig(), "--node="+node, "--fake="+v.Model, "--device-plugin-dir="+dir,
+		"--nats-url="+natsURL, "--state-dir="+state, "--heartbeat=2s", "--inventory-ttl=10s", "--log-format=console")
+}
+
 // installLimiter puts libvgpu.so into the node's host folder, as the
 // chart's init container does before the plugin starts.
 func installLimiter(o *Options, to string) error {

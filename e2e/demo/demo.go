@@ -141,5 +141,29 @@ func startSimNodes(ctx context.Context, c *harness.Cluster, o *Options, natsURL 
 		}
 		r.Nodes, r.plugins = append(r.Nodes, node), append(r.plugins, p)
 	}
+	for _, v := range VendorServers {
+		if err := startVendorNode(ctx, c, o, v, natsURL, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// startVendorNode runs one simulated node with v's plugin on its fake model.
+func startVendorNode(ctx context.Context, c *harness.Cluster, o *Options, v VendorServer, natsURL string, r *Result) error {
+	fleet, err := c.StartSimNodes(ctx, simnode.Options{Count: 1, NamePrefix: v.Prefix, SocketRoot: filepath.Join(c.Dir(), "sn-"+v.Vendor)})
+	if err != nil {
+		return err
+	}
+	node := fleet.Nodes()[0]
+	dir, err := fleet.SocketDir(node)
+	if err != nil {
+		return err
+	}
+	p, err := startVendorPlugin(c, o, v, node, dir, natsURL)
+	if err != nil {
+		return err
+	}
+	r.Nodes, r.plugins = append(r.Nodes, node), append(r.plugins, p)
 	return nil
 }

@@ -74,6 +74,15 @@ func checkPlacements(t *testing.T, r *demo.Result) {
 	require.Equal(t, int64(3000), small[0].MemoryMiB)
 	require.Equal(t, int32(30), small[0].Cores)
 
+	mlu := devices(t, byName["mlu-share"])
+	require.Equal(t, "cambricon", mlu[0].Vendor)
+	require.Equal(t, "mlu-0", byName["mlu-share"].Spec.NodeName)
+	dcu := devices(t, byName["dcu-share"])
+	require.Equal(t, "hygon", dcu[0].Vendor)
+	require.Equal(t, int64(2000), dcu[0].MemoryMiB)
+	require.Equal(t, int32(15), dcu[0].Cores)
+	require.Equal(t, "vdcu", dcu[0].Mode)
+
 	big := byName["too-big"]
 	require.Empty(t, big.Spec.NodeName)
 	require.Regexp(t, regexp.MustCompile(`too few fitting devices: want 16, 8 fit`), waitingReason(big))

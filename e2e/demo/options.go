@@ -14,14 +14,34 @@ import (
 // Namespace holds the sample workload.
 const Namespace = "hami-demo"
 
-// FakeServers are the server models the simulated nodes cycle through.
+// FakeServers are the server models the simulated NVIDIA nodes cycle
+// through.
 var FakeServers = []string{"dgxa100", "dgxh100", "dgxh200", "dgxb200"}
+
+// VendorServer is a simulated node of another vendor, with that vendor's
+// plugin on a fake model.
+type VendorServer struct {
+	Vendor string
+	Model  string
+	// Prefix names the node (<prefix>0).
+	Prefix string
+}
+
+// VendorServers join the NVIDIA nodes in every fleet: the mixed fleet.
+var VendorServers = []VendorServer{
+	{Vendor: "cambricon", Model: "MLU370-X8", Prefix: "mlu-"},
+	{Vendor: "hygon", Model: "K100-AI", Prefix: "dcu-"},
+}
+
+// pluginBinary is a vendor's plugin command.
+func pluginBinary(vendor string) string { return "hami-" + vendor + "-plugin" }
 
 // Options say what to run.
 type Options struct {
-	// Nodes is the number of simulated GPU nodes.
+	// Nodes is the number of simulated NVIDIA nodes; one node of each of
+	// VendorServers joins them.
 	Nodes int
-	// BinDir holds hami-scheduler, hami-webhook and hami-nvidia-plugin.
+	// BinDir holds hami-scheduler, hami-webhook and every vendor's plugin.
 	BinDir string
 	// Examples is the folder of the sample workload.
 	Examples string
@@ -46,7 +66,11 @@ func (o *Options) validate() error {
 	if o.Nodes < 1 {
 		return fmt.Errorf("nodes %d: run at least one simulated node (DEMO_NODES)", o.Nodes)
 	}
-	for _, bin := range []string{"hami-scheduler", "hami-webhook", "hami-nvidia-plugin"} {
+	bins := []string{"hami-scheduler", "hami-webhook", pluginBinary("nvidia")}
+	for _, v := range VendorServers {
+		bins = append(bins, pluginBinary(v.Vendor))
+	}
+	for _, bin := range bins {
 		if _, err := os.Stat(filepath.Join(o.BinDir, bin)); err != nil {
 			return fmt.Errorf("binary %s: %w (build it with `make build-bin`)", bin, err)
 		}
