@@ -90,46 +90,6 @@ func series(name, uid, container, device string) string {
 	return name + "{container=" + container + ",device=" + device + ",pod_uid=" + uid + "}"
 }
 
-func TestCollectorUsageAndLimits(t *testing.T) {
-	t.Parallel()
-	n := newNode(t)
-	l := limiter.Limits{Policy: limiter.PolicyDefault}
-	l.Memory[1], l.Core[1] = 3000<<20, 30
-	require.NoError(t, limiter.WriteLimits(filepath.Join(n.limits, "uid-1_main", limiter.LimitsFile), &l))
-	r := &limiter.Region{Processes: 2}
-	r.MemoryUsed[1], r.BusyNs[1] = 1234567, 1_000_000_000
-	n.region("uid-1_main", r)
-
-	first := n.scrape()
-	dev := func(name string) string { return series(name, "uid-1", "main", "1") }
-	require.InDelta(t, 1234567, first[dev("hami_nvidia_container_memory_used_bytes")], 0)
-	require.InDelta(t, 3000<<20, first[dev("hami_nvidia_container_memory_limit_bytes")], 0)
-	require.InDelta(t, 30, first[dev("hami_nvidia_container_core_limit_percent")], 0)
-	require.InDelta(t, 1, first[dev("hami_nvidia_container_device_busy_seconds_total")], 0)
-	require.InDelta(t, 2, first["hami_nvidia_container_processes{container=main,pod_uid=uid-1}"], 0)
-	require.NotContains(t, first, dev("hami_nvidia_container_core_used_percent"), "one reading is no interval")
-	require.NotContains(t, first, series("hami_nvidia_container_memory_used_bytes", "uid-1", "main", "0"), "a device the container has not")
-
-	n.advance(10 * time.Second)
-	r.BusyNs[1] += 3_000_000_000
-	n.region("uid-1_main", r)
-	require.InDelta(t, 30, n.scrape()[dev("hami_nvidia_container_core_used_percent")], 1e-9, "3 s of device time in 10 s")
-
-	n.advance(10 * time.Second)
-	r.BusyNs[1] = 5 // the region was rebuilt
-	n.region("uid-1_main", r)
-	require.NotContains(t, n.scrape(), dev("hami_nvidia_container_core_used_percent"), "busy_ns went back")
-
-	require.NoError(t, os.RemoveAll(filepath.Join(n.regions, "uid-1_main")))
-	for k := range n.scrape() {
-		require.NotContains(t, k, "uid-1", "the pod's region directory is gone")
-	}
-	n.advance(10 * time.Second)
-	r.BusyNs[1] = 10_000_000_000
-	n.region("uid-1_main", r)
-	require.NotContains(t, n.scrape(), dev("hami_nvidia_container_core_used_percent"), "a container seen again starts a new interval")
-}
-
 func TestCollectorWithoutLimitsOrRegions(t *testing.T) {
 	t.Parallel()
 	n := newNode(t)

@@ -1,0 +1,154 @@
+package limiter_test
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/stretchr/testify/require"
+
+	"github.com/hami-project/hami/common/limiter"
+)
+
+// node is a monitor over temporary region and limits roots with a clock
+// the test moves.
+type node struct {
+	t       *testing.T
+	regions string
+	limits  string
+	mu      sync.Mutex
+	now     time.Time
+	reg     *prometheus.Registry
+}
+
+func newNode(t *testing.T) *node {
+	t.Helper()
+	dir := t.TempDir()
+	n := &node{t: t, regions: filepath.Join(dir, "regions"), limits: filepath.Join(dir, "limits"), now: time.Unix(1000, 0)}
+	c := limiter.NewContainerCollector(limiter.CollectorOptions{Prefix: "hami_nvidia", RegionRoot: n.regions, LimitsRoot: n.limits, Now: n.clock})
+	n.reg = prometheus.NewPedanticRegistry()
+	require.NoError(t, n.reg.Register(c))
+	return n
+}
+
+func (n *node) clock() time.Time {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.now
+}
+
+func (n *node) advance(d time.Duration) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.now = n.now.Add(d)
+}
+
+func (n *node) region(name string, r *limiter.Region) {
+	n.t.Helper()
+	data, err := r.MarshalBinary()
+	require.NoError(n.t, err)
+	n.raw(name, data)
+}
+
+func (n *node) raw(name string, data []byte) {
+	n.t.Helper()
+	path := filepath.Join(n.regions, name, limiter.RegionFile)
+	require.NoError(n.t, os.MkdirAll(filepath.Dir(path), 0o755))
+	require.NoError(n.t, os.WriteFile(path, data, 0o644))
+}
+
+// scrape gathers once: series as name{label=value,...} -> value.
+func (n *node) scrape() map[string]float64 {
+	n.t.Helper()
+	mfs, err := n.reg.Gather()
+	require.NoError(n.t, err)
+	out := map[string]float64{}
+	for _, mf := range mfs {
+		for _, m := range mf.GetMetric() {
+			var labels []string
+			for _, l := range m.GetLabel() {
+				labels = append(labels, l.GetName()+"="+l.GetValue())
+			}
+			sort.Strings(labels)
+			v := m.GetGauge().GetValue() + m.GetCounter().GetValue()
+			out[mf.GetName()+"{"+strings.Join(labels, ",")+"}"] = v
+		}
+	}
+	return out
+}
+
+func series(name, uid, container, device string) string {
+	return name + "{container=" + container + ",device=" + device + ",pod_uid=" + uid + "}"
+}
+
+func TestCollectorUsageAndLimits(t *testing.T) {
+	t.Parallel()
+	n := newNode(t)
+	l := limiter.Limits{Policy: limiter.PolicyDefault}
+	l.Memory[1], l.Core[1] = 3000<<20, 30
+	require.NoError(t, limiter.WriteLimits(filepath.Join(n.limits, "uid-1_main", limiter.LimitsFile), &l))
+	r := &limiter.Region{Processes: 2}
+	r.MemoryUsed[1], r.BusyNs[1] = 1234567, 1_000_000_000
+	n.region("uid-1_main", r)
+
+	first := n.scrape()
+	dev := func(name string) string { return series(name, "uid-1", "main", "1") }
+	require.InDelta(t, 1234567, first[dev("hami_nvidia_container_memory_used_bytes")], 0)
+	require.InDelta(t, 3000<<20, first[dev("hami_nvidia_container_memory_limit_bytes")], 0)
+	require.InDelta(t, 30, first[dev("hami_nvidia_container_core_limit_percent")], 0)
+	require.InDelta(t, 1, first[dev("hami_nvidia_container_device_busy_seconds_total")], 0)
+	require.InDelta(t, 2, first["hami_nvidia_container_processes{container=main,pod_uid=uid-1}"], 0)
+	require.NotContains(t, first, dev("hami_nvidia_container_core_used_percent"), "one reading is no interval")
+	require.NotContains(t, first, series("hami_nvidia_container_memory_used_bytes", "uid-1", "main", "0"), "a device the container has not")
+
+	n.advance(10 * time.Second)
+	r.BusyNs[1] += 3_000_000_000
+	n.region("uid-1_main", r)
+	require.InDelta(t, 30, n.scrape()[dev("hami_nvidia_container_core_used_percent")], 1e-9, "3 s of device time in 10 s")
+
+	n.advance(10 * time.Second)
+	r.BusyNs[1] = 5 // the region was rebuilt
+	n.region("uid-1_main", r)
+	require.NotContains(t, n.scrape(), dev("hami_nvidia_container_core_used_percent"), "busy_ns went back")
+
+	require.NoError(t, os.RemoveAll(filepath.Join(n.regions, "uid-1_main")))
+	for k := range n.scrape() {
+		require.NotContains(t, k, "uid-1", "the pod's region directory is gone")
+	}
+	n.advance(10 * time.Second)
+	r.BusyNs[1] = 10_000_000_000
+	n.region("uid-1_main", r)
+	require.NotContains(t, n.scrape(), dev("hami_nvidia_container_core_used_percent"), "a container seen again starts a new interval")
+}
+
+func TestCollectorWithoutLimitsOrRegions(t *testing.T) {
+	t.Parallel()
+	n := newNode(t)
+	require.NoError(t, os.MkdirAll(filepath.Join(n.regions, "uid-0_started"), 0o755)) // no CUDA process yet
+	require.NoError(t, os.MkdirAll(filepath.Join(n.regions, "stray"), 0o755))
+	r := &limiter.Region{Processes: 1}
+	r.MemoryUsed[0] = 7
+	n.region("uid-2_nolimits", r)
+	bad := &limiter.Region{}
+	data, err := bad.MarshalBinary()
+	require.NoError(t, err)
+	data[8] = 1 // version 1: limits in the region, an old library
+	n.raw("uid-3_old", data)
+	n.region("uid-4_badlimits", r)
+	require.NoError(t, os.MkdirAll(filepath.Join(n.limits, "uid-4_badlimits"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(n.limits, "uid-4_badlimits", limiter.LimitsFile), []byte("version=9\n"), 0o644))
+
+	got := n.scrape()
+	require.InDelta(t, 7, got[series("hami_nvidia_container_memory_used_bytes", "uid-2", "nolimits", "0")], 0)
+	require.NotContains(t, got, series("hami_nvidia_container_memory_limit_bytes", "uid-2", "nolimits", "0"), "no limits file: no limit series")
+	require.InDelta(t, 1, got["hami_nvidia_region_unreadable{container=old,pod_uid=uid-3}"], 0)
+	require.InDelta(t, 1, got["hami_nvidia_limits_unreadable{container=badlimits,pod_uid=uid-4}"], 0)
+	for k := range got {
+		require.NotContains(t, k, "uid-0")
+	}
+}
