@@ -114,3 +114,10 @@ func TestRoundTrip(t *testing.T) {
 		return s, json.Unmarshal(b, &s)
 	}, "x")
 }
+
+func TestCheckStableIdentity(t *testing.T) {
+	t.Parallel()
+	type dev struct{ UUID, Serial string }
+	ids := func(d dev) []string { return []string{d.UUID, d.Serial} }
+	fakesdktest.CheckStableIdentity(t, dev{"a", "1"}, dev{"a", "1"}, dev{"b", "2"}, ids)
+}

@@ -11,25 +11,16 @@ import (
 
 func TestDescriptionValidate(t *testing.T) {
 	t.Parallel()
-	cases := map[string]struct {
-		desc    Description
-		wantErr string
-	}{
-		"server":             {desc: ForModel("910B3", "n")},
-		"910C pairs":         {desc: Description{System: fakesdk.System{Model: "910C", Devices: 4}}},
-		"unknown model":      {desc: Description{System: fakesdk.System{Model: "910Z"}}, wantErr: `model "910Z": must be one of 310P3, 910A, 910B3, 910B4, 910B4-1, 910C`},
-		"negative devices":   {desc: Description{System: fakesdk.System{Model: "910A", Devices: -1}}, wantErr: "devices -1"},
-		"odd 910C":           {desc: Description{System: fakesdk.System{Model: "910C", Devices: 5}}, wantErr: "multiple of 2"},
-		"unhealthy too high": {desc: Description{System: fakesdk.System{Model: "310P3", Devices: 2, Unhealthy: []int{2}}}, wantErr: "unhealthy[0] = 2: must be a device index 0..1"},
-		"unhealthy twice":    {desc: Description{System: fakesdk.System{Model: "310P3", Unhealthy: []int{1, 1}}}, wantErr: "unhealthy[1] = 1: listed twice"},
+	cases := map[string]fakesdktest.ValidateCase[Description]{
+		"server":             {Desc: ForModel("910B3", "n")},
+		"910C pairs":         {Desc: Description{System: fakesdk.System{Model: "910C", Devices: 4}}},
+		"unknown model":      {Desc: Description{System: fakesdk.System{Model: "910Z"}}, WantErr: `model "910Z": must be one of 310P3, 910A, 910B3, 910B4, 910B4-1, 910C`},
+		"negative devices":   {Desc: Description{System: fakesdk.System{Model: "910A", Devices: -1}}, WantErr: "devices -1"},
+		"odd 910C":           {Desc: Description{System: fakesdk.System{Model: "910C", Devices: 5}}, WantErr: "multiple of 2"},
+		"unhealthy too high": {Desc: Description{System: fakesdk.System{Model: "310P3", Devices: 2, Unhealthy: []int{2}}}, WantErr: "unhealthy[0] = 2: must be a device index 0..1"},
+		"unhealthy twice":    {Desc: Description{System: fakesdk.System{Model: "310P3", Unhealthy: []int{1, 1}}}, WantErr: "unhealthy[1] = 1: listed twice"},
 	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			err := tc.desc.Validate()
-			fakesdktest.CheckErr(t, err, tc.wantErr)
-		})
-	}
+	fakesdktest.RunValidate(t, func(d Description) error { return d.Validate() }, cases)
 }
 
 func TestLoadDescription(t *testing.T) {
