@@ -197,13 +197,25 @@ func TestAdmitRefuses(t *testing.T) {
 			}(),
 			want: []string{"spec.nodeName", "bypasses the scheduler", "remove spec.nodeName"},
 		},
-		"unknown vgpu-mode": {
+		"a vgpu-mode that is no mode name": {
 			pod: func() *corev1.Pod {
 				p := gpuPod(list("nvidia.com/gpu", "1"))
-				p.Annotations = map[string]string{"nvidia.com/vgpu-mode": "turbo"}
+				p.Annotations = map[string]string{"nvidia.com/vgpu-mode": "Turbo Mode"}
 				return p
 			}(),
-			want: []string{`metadata.annotations[nvidia.com/vgpu-mode]: Unsupported value: "turbo"`, `"hami-core"`},
+			want: []string{`metadata.annotations[nvidia.com/vgpu-mode]: Invalid value: "Turbo Mode"`, `hami-core`},
+		},
+		"memory on several MLUs": {
+			pod:  gpuPod(list("cambricon.com/mlunum", "2", "cambricon.com/mlumem", "1024")),
+			want: []string{"spec.containers[0].resources.limits[cambricon.com/mlumem]", "more than one device means whole devices", "remove cambricon.com/mlumem"},
+		},
+		"no MLU but MLU memory": {
+			pod:  gpuPod(list("cambricon.com/mlunum", "0", "cambricon.com/mlumem", "1024")),
+			want: []string{"spec.containers[0].resources.limits[cambricon.com/mlunum]", "set a count of at least 1"},
+		},
+		"DCU cores above 100": {
+			pod:  gpuPod(list("hygon.com/dcunum", "1", "hygon.com/dcucores", "101")),
+			want: []string{"spec.containers[0].resources.limits[hygon.com/dcucores]", "at most 100"},
 		},
 		"every problem at once": {
 			pod: func() *corev1.Pod {
@@ -272,6 +284,17 @@ func TestAdmitWarnsOnUnknownModel(t *testing.T) {
 	d := admit(a, pod)
 	require.Equal(t, admission.Mutated, d.Result)
 	require.Equal(t, []string{`metadata.annotations[nvidia.com/use-gputype]: no nvidia device of model "B200" in the cluster (models: NVIDIA H100 80GB HBM3); the pod stays pending until one joins`}, d.Warnings)
+}
+
+func TestAdmitWarnsOnAModeNoDeviceOffers(t *testing.T) {
+	t.Parallel()
+	a := newAdmitter(t, nil, admission.Options{})
+	pod := gpuPod(list("nvidia.com/gpu", "1"))
+	pod.Annotations = map[string]string{"nvidia.com/vgpu-mode": "turbo"}
+	d := admit(a, pod)
+	require.Equal(t, admission.Mutated, d.Result)
+	require.Len(t, d.Warnings, 1)
+	require.Contains(t, d.Warnings[0], `metadata.annotations[nvidia.com/vgpu-mode]: no nvidia device in the cluster offers mode "turbo" (modes: exclusive, hami-core`)
 }
 
 func TestAdmitWithoutInventory(t *testing.T) {

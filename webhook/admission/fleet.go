@@ -24,11 +24,13 @@ type FleetSummary struct {
 	LargestMemoryMiB map[string]int64
 	// Models lists, per vendor, the device models seen, sorted.
 	Models map[string][]string
+	// Modes lists, per vendor, the device modes offered, sorted.
+	Modes map[string][]string
 }
 
 // Summarize digests inventories (in key order, as the watcher lists them).
 func Summarize(invs []*device.NodeInventory) *FleetSummary {
-	s := &FleetSummary{LargestMemoryMiB: map[string]int64{}, Models: map[string][]string{}}
+	s := &FleetSummary{LargestMemoryMiB: map[string]int64{}, Models: map[string][]string{}, Modes: map[string][]string{}}
 	seen := map[string]bool{}
 	for _, inv := range invs {
 		if !seen[inv.Vendor] {
@@ -41,12 +43,27 @@ func Summarize(invs []*device.NodeInventory) *FleetSummary {
 			if d.Type != "" && !slices.Contains(s.Models[inv.Vendor], d.Type) {
 				s.Models[inv.Vendor] = append(s.Models[inv.Vendor], d.Type)
 			}
+			for _, m := range d.Modes {
+				if !slices.Contains(s.Modes[inv.Vendor], m) {
+					s.Modes[inv.Vendor] = append(s.Modes[inv.Vendor], m)
+				}
+			}
 		}
 	}
 	for _, m := range s.Models {
 		slices.Sort(m)
 	}
+	for _, m := range s.Modes {
+		slices.Sort(m)
+	}
 	return s
+}
+
+// OffersMode reports whether some device of the vendor offers mode; ok is
+// false while the fleet has no device of that vendor.
+func (s *FleetSummary) OffersMode(vendor, mode string) (offered, ok bool) {
+	modes := s.Modes[vendor]
+	return slices.Contains(modes, mode), len(modes) > 0
 }
 
 // Largest returns the memory of the vendor's largest device; false while

@@ -63,7 +63,8 @@ func (r *rules) memory(c *corev1.Container, lp *field.Path) field.ErrorList {
 		}
 		largest, known := r.fleet.Largest(vendor)
 		q := given[name]
-		if v, _ := q.AsInt64(); known && v > largest {
+		v, _ := q.AsInt64()
+		if v *= r.reg.UnitMiB(string(name)); known && v > largest {
 			errs = append(errs, field.Invalid(lp.Key(string(name)), v, fmt.Sprintf(
 				"more than the largest %s device in the cluster (%d MiB): ask for at most %d MiB, or for a percentage of the device memory",
 				vendor, largest, largest)))
@@ -92,6 +93,12 @@ func (r *rules) warnings(pod *corev1.Pod, parsed *request.Pod) []string {
 	var out []string
 	for _, vendor := range parsed.Vendors() {
 		res, _ := r.reg.Vendor(vendor)
+		if mode := parsed.Selection[vendor].Mode; mode != "" {
+			if offered, ok := r.fleet.OffersMode(vendor, mode); ok && !offered {
+				out = append(out, fmt.Sprintf("metadata.annotations[%s]: no %s device in the cluster offers mode %q (modes: %s); the pod stays pending until one does",
+					res.Annotations.Mode, vendor, mode, strings.Join(r.fleet.Modes[vendor], ", ")))
+			}
+		}
 		for _, model := range parsed.Selection[vendor].UseTypes {
 			if known, ok := r.fleet.KnowsModel(vendor, model); ok && !known {
 				out = append(out, fmt.Sprintf("metadata.annotations[%s]: no %s device of model %q in the cluster (models: %s); the pod stays pending until one joins",
