@@ -32,6 +32,8 @@
 #   HAMI_BENCH_ROUNDS=3       rounds of the four kinds
 #   HAMI_BENCH_NODE_POLICY=   node policy of the GPU pods (default: binpack)
 #   BENCH_SCHED_E2E=0         skip the end-to-end run
+#   BENCH_SCHED_REUSE=1       run nothing: render the figures again from the
+#                             raw results of the last run
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="$root/bench/results"
@@ -68,11 +70,14 @@ json_num() {
 
 echo "== scheduler: plugin filter+score, 5000 nodes x 8 GPUs ($runs runs of $cycles cycles)"
 raw="$out/scheduler.txt"
-(cd "$root/scheduler" && go test -run '^$' -bench '^BenchmarkFilterScore$' -benchmem \
-  -benchtime "${cycles}x" -count "$runs" ./internal/hamiplugin/) | tee "$raw"
-echo "== scheduler: extender filter+prioritize, 5000 nodes x 8 GPUs ($runs runs of $cycles cycles)"
-(cd "$root/scheduler" && go test -run '^$' -bench '^BenchmarkFilterPrioritize$' -benchmem \
-  -benchtime "${cycles}x" -count "$runs" ./internal/extender/) | tee -a "$raw"
+reuse="${BENCH_SCHED_REUSE:-0}"
+if [[ "$reuse" != 1 ]]; then
+  (cd "$root/scheduler" && go test -run '^$' -bench '^BenchmarkFilterScore$' -benchmem \
+    -benchtime "${cycles}x" -count "$runs" ./internal/hamiplugin/) | tee "$raw"
+  echo "== scheduler: extender filter+prioritize, 5000 nodes x 8 GPUs ($runs runs of $cycles cycles)"
+  (cd "$root/scheduler" && go test -run '^$' -bench '^BenchmarkFilterPrioritize$' -benchmem \
+    -benchtime "${cycles}x" -count "$runs" ./internal/extender/) | tee -a "$raw"
+fi
 figures=(
   "$(figure "plugin filter+score p99, one single-GPU pod, 5000 nodes x 8 GPUs (in process)" "$(median "$raw" p99-ms BenchmarkFilterScore)" ms 2)"
   "$(report "plugin filter+score p50, one single-GPU pod, 5000 nodes x 8 GPUs (in process)" "$(median "$raw" p50-ms BenchmarkFilterScore)" ms)"
@@ -82,17 +87,19 @@ figures=(
 if [[ "${BENCH_SCHED_E2E:-1}" != 0 ]]; then
   nodes="${HAMI_BENCH_NODES:-500}" pods="${HAMI_BENCH_PODS:-2000}"
   echo "== scheduler: end-to-end binding rate, $pods pods on $nodes simulated nodes"
-  bash "$root/hack/build-k8s.sh"
   result="$out/scheduler-throughput.json"
-  rm -f "$result"
-  (cd "$root/e2e" && HAMI_BENCH_OUT="$result" HAMI_BENCH_NODES="$nodes" HAMI_BENCH_PODS="$pods" \
-    go test -count=1 -timeout 40m -run '^TestSchedulerThroughput$' -v ./scheduler/) | grep -E 'THROUGHPUT|round |extender |^(---|ok|FAIL)|Error:|Messages:'
+  if [[ "$reuse" != 1 ]]; then
+    bash "$root/hack/build-k8s.sh"
+    rm -f "$result"
+    (cd "$root/e2e" && HAMI_BENCH_OUT="$result" HAMI_BENCH_NODES="$nodes" HAMI_BENCH_PODS="$pods" \
+      go test -count=1 -timeout 45m -run '^TestSchedulerThroughput$' -v ./scheduler/) | grep -E 'THROUGHPUT|round |extender |^(---|ok|FAIL)|Error:|Messages:'
+  fi
   cat "$result"; echo
   # The CPU each process used while the GPU pods bound through the plugin.
   while IFS=$'\t' read -r name cores; do
     figures+=("$(report "CPU of $name while GPU pods bind through the plugin (cores)" "$cores" cores)")
   done < <(tr -d '\n' < "$result" | grep -o '"cpuDuringGPUPhaseCores": *{[^}]*}' |
-    grep -o '"[^"]*": *[0-9.eE+-]*' | sed 's/^"\([^"]*\)": */\1\t/')
+    sed 's/^"cpuDuringGPUPhaseCores": *{//' | grep -o '"[^"]*": *[0-9.eE+-]*' | sed 's/^"\([^"]*\)": */\1\t/')
   figures+=(
     "$(figure "GPU pods through hami-scheduler (plugin) / plain pods, pods per second, $pods pods on $nodes nodes" "$(json_num "$result" gpuToPlainRatio)" ratio 0.85 min)"
     "$(figure "GPU pods through hami-scheduler (plugin) / the same with the plugin off and NodeResourcesFit ignoring the vendor groups, $pods pods on $nodes nodes" "$(json_num "$result" gpuToPluginOffRatio)" ratio 0.95 min)"
