@@ -3,14 +3,13 @@ package mlunode
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	pluginapi "k8s.io/kubelet/pkg/apis/deviceplugin/v1beta1"
 
 	"github.com/hami-project/hami/common/allocation"
+	"github.com/hami-project/hami/common/devalloc"
 	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/plugin"
 	"github.com/hami-project/hami/vendors/cambricon/sdk"
@@ -31,13 +30,9 @@ const (
 // Answer implements pluginrun.Node: an sMLU instance for a share of one
 // card, the cards' own device files for whole cards.
 func (n *Node) Answer(ctx context.Context, p *plugin.Pending, chosen []device.Device) (*pluginapi.ContainerAllocateResponse, error) {
-	cards := make([]Card, len(chosen))
-	for i, d := range chosen {
-		c, ok := n.card(d.ID)
-		if !ok {
-			return nil, fmt.Errorf("MLU %s is in the inventory but was not discovered", d.ID)
-		}
-		cards[i] = c
+	cards, err := devalloc.Resolve(chosen, "MLU", n.card)
+	if err != nil {
+		return nil, err
 	}
 	want := p.Devices[0]
 	switch want.Mode {
@@ -122,13 +117,5 @@ func Spec(c Card, want allocation.Device) sdk.PartitionSpec {
 // on the host under DevRoot. A missing file fails the container's start
 // here rather than leaving it without a device it was promised.
 func (n *Node) deviceSpecs(paths []string) ([]*pluginapi.DeviceSpec, error) {
-	out := make([]*pluginapi.DeviceSpec, 0, len(paths))
-	for _, p := range paths {
-		host := filepath.Join(n.opts.DevRoot, p)
-		if _, err := os.Stat(host); err != nil {
-			return nil, fmt.Errorf("device file %s: %w", p, err)
-		}
-		out = append(out, &pluginapi.DeviceSpec{ContainerPath: p, HostPath: host, Permissions: "rw"})
-	}
-	return out, nil
+	return devalloc.DeviceFiles(n.opts.DevRoot, paths, false)
 }

@@ -9,7 +9,6 @@ package mlunode
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"time"
@@ -69,25 +68,9 @@ func (n *Node) Devices() []device.Device {
 // Watch implements pluginrun.Node: CNDev has no health events, so its
 // health state is polled.
 func (n *Node) Watch(ctx context.Context, r health.Reporter) error {
-	return health.Poll(n.opts.HealthEvery, n.readHealth)(ctx, r)
-}
-
-func (n *Node) readHealth(context.Context) (map[string]health.State, error) {
-	out := make(map[string]health.State, len(n.cards))
-	var errs []error
-	for _, c := range n.cards {
-		ok, err := n.lib.Healthy(c.Index)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("card %d: %w", c.Index, err))
-			continue
-		}
-		s := health.State{Healthy: ok}
-		if !ok {
-			s.Reason = "CNDev reports the card unhealthy"
-		}
-		out[c.UUID] = s
-	}
-	return out, errors.Join(errs...)
+	read := health.Probe(n.cards, func(c Card) string { return c.UUID },
+		func(c Card) (bool, error) { return n.lib.Healthy(c.Index) }, "CNDev reports the card unhealthy")
+	return health.Poll(n.opts.HealthEvery, read)(ctx, r)
 }
 
 // Collector implements pluginrun.Collecting.

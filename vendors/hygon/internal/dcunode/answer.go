@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	pluginapi "k8s.io/kubelet/pkg/apis/deviceplugin/v1beta1"
 
+	"github.com/hami-project/hami/common/devalloc"
 	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/plugin"
 	"github.com/hami-project/hami/vendors/hygon/internal/vdcu"
@@ -20,13 +20,9 @@ const ContainerHyhal = "/opt/hyhal"
 // Answer implements pluginrun.Node: a vDCU on one card for a share, whole
 // cards otherwise.
 func (n *Node) Answer(ctx context.Context, p *plugin.Pending, chosen []device.Device) (*pluginapi.ContainerAllocateResponse, error) {
-	cards := make([]sdk.Device, len(chosen))
-	for i, d := range chosen {
-		c, ok := n.card(d.ID)
-		if !ok {
-			return nil, fmt.Errorf("DCU %s is in the inventory but was not discovered", d.ID)
-		}
-		cards[i] = c
+	cards, err := devalloc.Resolve(chosen, "DCU", n.card)
+	if err != nil {
+		return nil, err
 	}
 	want := p.Devices[0]
 	switch {
@@ -63,16 +59,9 @@ func (n *Node) whole(cards []sdk.Device) (*pluginapi.ContainerAllocateResponse, 
 // on the host under DevRoot; a missing one fails the container now rather
 // than a start that cannot find its card (unless MissingDevicesOK).
 func (n *Node) deviceSpecs(paths []string) ([]*pluginapi.DeviceSpec, error) {
-	specs := make([]*pluginapi.DeviceSpec, 0, len(paths))
-	for _, p := range paths {
-		host := filepath.Join(n.opts.DevRoot, p)
-		if _, err := os.Stat(host); err != nil {
-			if n.opts.MissingDevicesOK {
-				continue
-			}
-			return nil, fmt.Errorf("device file %s: %w (is the DCU driver loaded?)", host, err)
-		}
-		specs = append(specs, &pluginapi.DeviceSpec{ContainerPath: p, HostPath: host, Permissions: "rw"})
+	specs, err := devalloc.DeviceFiles(n.opts.DevRoot, paths, n.opts.MissingDevicesOK)
+	if err != nil {
+		return nil, fmt.Errorf("%w (is the DCU driver loaded?)", err)
 	}
 	return specs, nil
 }

@@ -7,7 +7,6 @@ package dcunode
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -133,24 +132,10 @@ func (n *Node) Devices() []device.Device {
 // Watch implements pluginrun.Node: ROCm SMI has no health events, so the
 // cards are polled.
 func (n *Node) Watch(ctx context.Context, r health.Reporter) error {
-	return health.Poll(n.opts.HealthEvery, n.readHealth)(ctx, r)
-}
-
-func (n *Node) readHealth(context.Context) (map[string]health.State, error) {
-	states := make(map[string]health.State, len(n.cards))
-	var errs []error
-	for _, c := range n.cards {
-		ok, err := n.lib.Healthy(c.Index)
-		switch {
-		case err != nil:
-			errs = append(errs, fmt.Errorf("health of DCU %d: %w", c.Index, err))
-		case ok:
-			states[c.UUID] = health.State{Healthy: true}
-		default:
-			states[c.UUID] = health.State{Reason: "the card does not answer ROCm SMI (busy percent unreadable)"}
-		}
-	}
-	return states, errors.Join(errs...)
+	read := health.Probe(n.cards, func(c sdk.Device) string { return c.UUID },
+		func(c sdk.Device) (bool, error) { return n.lib.Healthy(c.Index) },
+		"the card does not answer ROCm SMI (busy percent unreadable)")
+	return health.Poll(n.opts.HealthEvery, read)(ctx, r)
 }
 
 // Collector implements pluginrun.Collecting.

@@ -10,6 +10,7 @@ import (
 
 	pluginapi "k8s.io/kubelet/pkg/apis/deviceplugin/v1beta1"
 
+	"github.com/hami-project/hami/common/devalloc"
 	"github.com/hami-project/hami/common/device"
 	"github.com/hami-project/hami/common/limiter"
 	"github.com/hami-project/hami/common/plugin"
@@ -40,13 +41,9 @@ const (
 // Answer implements pluginrun.Node: the response for a container in the
 // mode the scheduler chose.
 func (n *Node) Answer(ctx context.Context, p *plugin.Pending, chosen []device.Device) (*pluginapi.ContainerAllocateResponse, error) {
-	gpus := make([]discovery.GPU, len(chosen))
-	for i, d := range chosen {
-		g, ok := n.gpu(d.ID)
-		if !ok {
-			return nil, fmt.Errorf("GPU %s is in the inventory but was not discovered", d.ID)
-		}
-		gpus[i] = g
+	gpus, err := devalloc.Resolve(chosen, "GPU", n.gpu)
+	if err != nil {
+		return nil, err
 	}
 	switch mode := p.Devices[0].Mode; mode {
 	case device.ModeHAMiCore:
