@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/hami-project/hami/common/codec"
 	"github.com/hami-project/hami/common/partition"
 	"github.com/hami-project/hami/common/sdkerr"
 	"github.com/hami-project/hami/vendors/cambricon/sdk"
@@ -75,13 +74,7 @@ func (d *Driver) Destroy(_ context.Context, in partition.Instance) error {
 	return err
 }
 
-// HandlesOf reads an instance's handles from the checkpoint. They are
-// stored state, read leniently: a newer plugin's extra fields must not make
-// an older one lose track of a live instance after a rollback.
+// HandlesOf reads an instance's handles from the checkpoint.
 func HandlesOf(in partition.Instance) (Handles, error) {
-	var h Handles
-	if err := codec.LenientJSON(in.Data, &h); err != nil {
-		return Handles{}, fmt.Errorf("sMLU instance %s: handles in the checkpoint: %w", in.ID, err)
-	}
-	return h, nil
+	return partition.DataOf[Handles](in, "sMLU instance")
 }

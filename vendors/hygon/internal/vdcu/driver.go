@@ -42,11 +42,7 @@ func (d Data) Config(uuid string) Config {
 
 // DataOf reads an instance's Data.
 func DataOf(in partition.Instance) (Data, error) {
-	var d Data
-	if err := json.Unmarshal(in.Data, &d); err != nil {
-		return Data{}, fmt.Errorf("vDCU %s: data in the checkpoint: %w", in.ID, err)
-	}
-	return d, nil
+	return partition.DataOf[Data](in, "vDCU")
 }
 
 // Request is one container's vDCU on one card.

@@ -56,9 +56,9 @@ func (d *Driver) Create(gpu string, p discovery.Profile, placement int32) partit
 // Destroy implements partition.Driver; an instance already gone counts as
 // destroyed.
 func (d *Driver) Destroy(_ context.Context, in partition.Instance) error {
-	var h Handles
-	if err := json.Unmarshal(in.Data, &h); err != nil {
-		return fmt.Errorf("MIG device %s: handles in the checkpoint: %w", in.ID, err)
+	h, err := partition.DataOf[Handles](in, "MIG device")
+	if err != nil {
+		return err
 	}
 	return d.destroy(in.Device, h)
 }
