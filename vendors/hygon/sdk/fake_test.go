@@ -1,8 +1,6 @@
 package sdk_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -66,20 +64,11 @@ func TestLoadDescription(t *testing.T) {
 		MaxVDevices: 2,
 	}, d)
 
-	cases := map[string]struct{ body, wantErr string }{
-		"unknown field":  {body: "apiVersion: fake.hygon.hami.io/v1\nkind: FakeSystem\nmodel: Z100\ncards: 2\n", wantErr: "cards"},
-		"other vendor":   {body: "apiVersion: fake.cambricon.hami.io/v1\nkind: FakeSystem\nmodel: Z100\n", wantErr: "want apiVersion fake.hygon.hami.io/v1"},
-		"invalid fields": {body: "apiVersion: fake.hygon.hami.io/v1\nkind: FakeSystem\nmodel: Z100\ndevices: -2\n", wantErr: "devices -2"},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			path := filepath.Join(t.TempDir(), "fake.yaml")
-			require.NoError(t, os.WriteFile(path, []byte(tc.body), 0o600))
-			_, err := sdk.LoadDescription(path)
-			require.ErrorContains(t, err, tc.wantErr)
-		})
-	}
+	fakesdktest.RunLoad(t, sdk.LoadDescription, map[string]fakesdktest.LoadCase[sdk.Description]{
+		"unknown field":  {Body: "apiVersion: fake.hygon.hami.io/v1\nkind: FakeSystem\nmodel: Z100\ncards: 2\n", WantErr: "cards"},
+		"other vendor":   {Body: "apiVersion: fake.cambricon.hami.io/v1\nkind: FakeSystem\nmodel: Z100\n", WantErr: "want apiVersion fake.hygon.hami.io/v1"},
+		"invalid fields": {Body: "apiVersion: fake.hygon.hami.io/v1\nkind: FakeSystem\nmodel: Z100\ndevices: -2\n", WantErr: "devices -2"},
+	})
 }
 
 func TestFakeModels(t *testing.T) {
