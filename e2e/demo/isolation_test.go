@@ -63,13 +63,12 @@ func checkIsolation(ctx context.Context, t *testing.T, r *demo.Result) {
 	tar := buildIsolationImage(ctx, t)
 	require.NoError(t, r.RealNode.ImportImage(ctx, tar))
 
-	memPod, cpuPod := isolationPod(r.RealNode.Name), computePod(r.RealNode.Name)
-	for _, p := range []*corev1.Pod{memPod, cpuPod} {
-		_, err := r.Cluster.Client().CoreV1().Pods(demo.Namespace).Create(ctx, p, metav1.CreateOptions{})
-		require.NoError(t, err)
-	}
+	// One pod after the other: the kubelet's Allocate does not name the pod,
+	// and the plugin can tell two pods bound at once with the same device
+	// count apart only by order (seen: the 3000 MiB pod got the other's
+	// 1000 MiB limits when both were created together).
 	t.Run("memory as a non-root user", func(t *testing.T) {
-		logs := podLogs(ctx, t, r, memPod.Name)
+		logs := runPod(ctx, t, r, isolationPod(r.RealNode.Name))
 		got := parseIsolation(t, logs)
 		require.Empty(t, got.Error)
 		require.Equal(t, int64(3000), got.TotalMiB, "cuDeviceTotalMem reports the pod's gpumem, not the 80 GiB device")
@@ -90,7 +89,7 @@ func checkIsolation(ctx context.Context, t *testing.T, r *demo.Result) {
 			got.UID, got.FreeBeforeChildMiB, got.FreeWithChildMiB, got.ChildMiB, got.ChildSawFreeMiB, got.RegionUID, got.RegionMode)
 	})
 	t.Run("compute limit the pod cannot switch off", func(t *testing.T) {
-		logs := podLogs(ctx, t, r, cpuPod.Name)
+		logs := runPod(ctx, t, r, computePod(r.RealNode.Name))
 		got := parseIsolation(t, logs)
 		require.Empty(t, got.Error)
 		require.Contains(t, logs, "GPU_CORE_UTILIZATION_POLICY=disable would loosen the operator's policy; ignored")
@@ -102,11 +101,14 @@ func checkIsolation(ctx context.Context, t *testing.T, r *demo.Result) {
 	})
 }
 
-// podLogs waits for the pod to finish and returns its logs.
-func podLogs(ctx context.Context, t *testing.T, r *demo.Result, name string) string {
+// runPod creates the pod, waits for it to finish and returns its logs.
+func runPod(ctx context.Context, t *testing.T, r *demo.Result, pod *corev1.Pod) string {
 	client := r.Cluster.Client()
+	_, err := client.CoreV1().Pods(demo.Namespace).Create(ctx, pod, metav1.CreateOptions{})
+	require.NoError(t, err)
+	name := pod.Name
 	var logs string
-	err := wait.PollUntilContextTimeout(ctx, time.Second, 90*time.Second, true, func(ctx context.Context) (bool, error) {
+	err = wait.PollUntilContextTimeout(ctx, time.Second, 90*time.Second, true, func(ctx context.Context) (bool, error) {
 		p, err := client.CoreV1().Pods(demo.Namespace).Get(ctx, name, metav1.GetOptions{})
 		if err != nil || p.Status.Phase == corev1.PodPending || p.Status.Phase == corev1.PodRunning {
 			return false, nil
@@ -132,7 +134,10 @@ func isolationPod(node string) *corev1.Pod {
 
 // computePod runs the program's compute mode on the mock's simulated GPU
 // (a device timeline in an emptyDir, 2 ms kernels that take real time),
-// with the tenant's attempt to opt out of the compute limit.
+// with the tenant's attempt to opt out of the compute limit. The node's
+// policy is the plugin's default, `default`; the image has no NVML, so
+// libvgpu cannot tell the device is otherwise idle and keeps the limit on:
+// what is checked is that disable did not switch it off.
 func computePod(node string) *corev1.Pod {
 	p := limitedPod("isolation-compute", node, "1000",
 		corev1.EnvVar{Name: "MOCK_GPU_SIM_DIR", Value: "/sim"},
