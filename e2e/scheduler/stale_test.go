@@ -16,6 +16,9 @@ import (
 // may only go there stays Pending with the reason.
 func testStaleNode(ctx context.Context, t *testing.T, e *env) {
 	ns := e.ns(ctx, t)
+	// The scenario before restarts the scheduler (and its NATS server):
+	// start from a fleet whose every plugin has published to the new one.
+	e.waitFleetFresh(ctx, t)
 	stale := e.nodes[0]
 	pub := e.plugin(t, stale).Publisher()
 	pub.Pause()
@@ -24,6 +27,12 @@ func testStaleNode(ctx context.Context, t *testing.T, e *env) {
 		e.waitFleetFresh(ctx, t)
 	})
 	e.waitStale(ctx, t, 1)
+	// The scheduler's own placement says the node is out before any pod
+	// may choose among the rest.
+	pinned := onNode(gpuPod(ns, "pinned", share{count: 1, memMiB: 1000}, nil), stale)
+	require.NoError(t, createPods(ctx, e.client, []*corev1.Pod{pinned}))
+	_, err := waitFailedScheduling(ctx, e.client, ns, pinned.Name, "nvidia no inventory")
+	require.NoError(t, err)
 
 	var pods []*corev1.Pod
 	for i := range len(e.nodes) - 1 {
@@ -38,11 +47,6 @@ func testStaleNode(ctx context.Context, t *testing.T, e *env) {
 	}
 	require.Zero(t, used[stale], "pods placed on the stale node")
 	require.Len(t, used, len(e.nodes)-1, "one pod on each fresh node: %v", used)
-
-	pinned := onNode(gpuPod(ns, "pinned", share{count: 1, memMiB: 1000}, nil), stale)
-	require.NoError(t, createPods(ctx, e.client, []*corev1.Pod{pinned}))
-	_, err := waitFailedScheduling(ctx, e.client, ns, pinned.Name, "nvidia no inventory")
-	require.NoError(t, err)
 }
 
 // waitStale waits until the scheduler counts n stale inventories.
