@@ -46,8 +46,8 @@ func TestCambriconPluginOnRealKubelet(t *testing.T) {
 	c := harness.StartForTest(t, harness.Options{})
 	n := c.StartNodeForTest(t, harness.NodeOptions{})
 	dir := t.TempDir()
-	bin := buildPlugin(t, dir)
-	natsURL, kv := startNATS(ctx, t)
+	bin := harness.BuildVendorPlugin(t, vendor, dir)
+	natsURL, kv := harness.StartInventoryNATS(ctx, t)
 	l := layout{
 		dir: dir, devRoot: filepath.Join(dir, "devroot"), state: filepath.Join(dir, "state"),
 		kubeconfig: c.Kubeconfig(), natsURL: natsURL, node: n.Name, pluginDir: n.DevicePluginDir(),
@@ -55,7 +55,7 @@ func TestCambriconPluginOnRealKubelet(t *testing.T) {
 
 	plugin, err := c.StartComponent("hami-cambricon-plugin", bin, l.pluginArgs()...)
 	require.NoError(t, err)
-	inv := waitInventory(ctx, t, kv, n.Name)
+	inv := harness.WaitInventory(ctx, t, kv, vendor, n.Name)
 	require.Len(t, inv.Devices, 8)
 	slots := 0
 	for _, d := range inv.Devices {
@@ -66,7 +66,7 @@ func TestCambriconPluginOnRealKubelet(t *testing.T) {
 		require.Len(t, d.Links, 3, "card %d: its MLU-Link group", d.Index)
 		require.Greater(t, d.SplitCount, int32(1), "card %d is shared", d.Index)
 	}
-	waitCapacity(ctx, t, c, n.Name, strconv.Itoa(slots))
+	c.WaitAllocatable(ctx, t, n.Name, "cambricon.com/mlunum", strconv.Itoa(slots))
 
 	// Two fractional pods admitted at once onto card 3.
 	a := probeSpec{name: "mlu-a", card: 3, mem: 10240, cores: 30, mode: "smlu"}
@@ -97,7 +97,7 @@ func TestCambriconPluginOnRealKubelet(t *testing.T) {
 	require.NoFileExists(t, filepath.Join(l.devRoot, rb.Env["CAMBRICON_SMLU_DEVICE_NODE"]))
 
 	// The restarted plugin serves a whole card: no instance is made.
-	waitCapacity(ctx, t, c, n.Name, strconv.Itoa(slots))
+	c.WaitAllocatable(ctx, t, n.Name, "cambricon.com/mlunum", strconv.Itoa(slots))
 	whole := probeSpec{name: "mlu-whole", card: 5, cores: 100, mode: device.ModeExclusive}
 	runProbes(ctx, t, c, n.Name, inv, whole)
 	r := readProbe(ctx, t, c, whole.name)
@@ -204,18 +204,4 @@ func deletePod(ctx context.Context, t *testing.T, c *harness.Cluster, name strin
 		return apierrors.IsNotFound(err), nil
 	})
 	require.NoError(t, err, "pod %s was not deleted", name)
-}
-
-// waitCapacity waits until the node reports count sMLU slots.
-func waitCapacity(ctx context.Context, t *testing.T, c *harness.Cluster, node, count string) {
-	t.Helper()
-	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
-		n, err := c.Client().CoreV1().Nodes().Get(ctx, node, metav1.GetOptions{})
-		if err != nil {
-			return false, nil //nolint:nilerr // retry until the timeout
-		}
-		q := n.Status.Allocatable["cambricon.com/mlunum"]
-		return q.String() == count, nil
-	})
-	require.NoError(t, err, "node %s never advertised %s cambricon.com/mlunum", node, count)
 }

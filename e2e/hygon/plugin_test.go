@@ -3,19 +3,15 @@ package hygone2e_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/require"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/hami-project/hami/common/device"
-	"github.com/hami-project/hami/common/inventory"
-	"github.com/hami-project/hami/common/natsembed/natsembedtest"
 	"github.com/hami-project/hami/e2e/harness"
 )
 
@@ -27,6 +23,7 @@ type suite struct {
 	dir     string
 	bin     string
 	natsURL string
+	kv      jetstream.KeyValue
 }
 
 func startSuite(ctx context.Context, t *testing.T) *suite {
@@ -34,18 +31,8 @@ func startSuite(ctx context.Context, t *testing.T) *suite {
 	c := harness.StartForTest(t, harness.Options{})
 	n := c.StartNodeForTest(t, harness.NodeOptions{})
 	s := &suite{c: c, node: n, dir: t.TempDir()}
-	paths, err := harness.FindPaths()
-	require.NoError(t, err)
-	build := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(s.dir, "hami-hygon-plugin"), "./cmd/hami-hygon-plugin")
-	build.Dir = filepath.Join(paths.Root, "vendors", "hygon")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "build hami-hygon-plugin: %s", out)
-	s.bin = filepath.Join(s.dir, "hami-hygon-plugin")
-
-	srv := natsembedtest.Start(t)
-	_, err = inventory.EnsureBucket(ctx, natsembedtest.Connect(t, srv.ClientURL()))
-	require.NoError(t, err)
-	s.natsURL = srv.ClientURL()
+	s.bin = harness.BuildVendorPlugin(t, "hygon", s.dir)
+	s.natsURL, s.kv = harness.StartInventoryNATS(ctx, t)
 	// A host DTK directory, so the read-only /opt/hyhal mount is checked.
 	require.NoError(t, os.MkdirAll(s.hostPath("hyhal"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(s.hostPath("hyhal"), "version"), []byte("dtk-fake\n"), 0o644))
@@ -75,31 +62,13 @@ func (s *suite) startPlugin(t *testing.T, name string) func() {
 // inventory waits for the node's Hygon inventory in the bucket.
 func (s *suite) inventory(ctx context.Context, t *testing.T) *device.NodeInventory {
 	t.Helper()
-	kv, err := inventory.EnsureBucket(ctx, natsembedtest.Connect(t, s.natsURL))
-	require.NoError(t, err)
-	var inv *device.NodeInventory
-	require.Eventually(t, func() bool {
-		e, err := kv.Get(ctx, device.Key("hygon", s.node.Name))
-		if err == nil {
-			inv, err = device.Decode(e.Value())
-		}
-		return err == nil
-	}, 60*time.Second, 200*time.Millisecond, "no hygon inventory for %s", s.node.Name)
-	return inv
+	return harness.WaitInventory(ctx, t, s.kv, "hygon", s.node.Name)
 }
 
 // waitAllocatable waits until the kubelet offers count vDCU slots.
 func (s *suite) waitAllocatable(ctx context.Context, t *testing.T, count string) {
 	t.Helper()
-	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
-		n, err := s.c.Client().CoreV1().Nodes().Get(ctx, s.node.Name, metav1.GetOptions{})
-		if err != nil {
-			return false, nil //nolint:nilerr // retry until the timeout
-		}
-		q := n.Status.Allocatable["hygon.com/dcunum"]
-		return q.String() == count, nil
-	})
-	require.NoError(t, err, "node never offered %s hygon.com/dcunum", count)
+	s.c.WaitAllocatable(ctx, t, s.node.Name, "hygon.com/dcunum", count)
 }
 
 // read waits for the probe's report in the pod's logs (a pod that stays

@@ -12,7 +12,6 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/wait"
 
 	"github.com/hami-project/hami/common/allocation"
 	"github.com/hami-project/hami/common/device"
@@ -42,8 +41,8 @@ func TestNVIDIAPluginOnRealKubelet(t *testing.T) {
 	c := harness.StartForTest(t, harness.Options{})
 	n := c.StartNodeForTest(t, harness.NodeOptions{})
 	dir := t.TempDir()
-	bin := buildPlugin(t, dir)
-	natsURL, kv := startNATS(ctx, t)
+	bin := harness.BuildVendorPlugin(t, "nvidia", dir)
+	natsURL, kv := harness.StartInventoryNATS(ctx, t)
 	kubeconfig := filepath.Join(dir, "kubeconfig")
 	writeKubeconfig(t, c, kubeconfig)
 
@@ -61,9 +60,9 @@ func TestNVIDIAPluginOnRealKubelet(t *testing.T) {
 	args := append(pluginArgs(n.Name, n.DevicePluginDir(), dir, kubeconfig, natsURL), "--reconcile", "2s")
 	plugin, err := c.StartComponent("hami-nvidia-plugin", bin, args...)
 	require.NoError(t, err)
-	inv := waitInventory(ctx, t, kv, n.Name)
+	inv := harness.WaitInventory(ctx, t, kv, "nvidia", n.Name)
 	require.Len(t, inv.Devices, 8)
-	waitCapacity(ctx, t, c, n.Name, "80")
+	c.WaitAllocatable(ctx, t, n.Name, "nvidia.com/gpu", "80")
 
 	// Two pods admitted at once, each must get its own allocation.
 	runProbes(ctx, t, c, n.Name, inv, dir,
@@ -78,7 +77,7 @@ func TestNVIDIAPluginOnRealKubelet(t *testing.T) {
 		log, _ := os.ReadFile(restarted.LogPath())
 		return strings.Contains(string(log), "registered with kubelet")
 	}, 60*time.Second, 100*time.Millisecond, "the restarted plugin did not register")
-	waitCapacity(ctx, t, c, n.Name, "80")
+	c.WaitAllocatable(ctx, t, n.Name, "nvidia.com/gpu", "80")
 	runProbes(ctx, t, c, n.Name, inv, dir, probeSpec{name: "probe-c", gpu: 7, mem: 7000, cores: 70})
 
 	// The probes have ended: the kit removes their container directories.
@@ -159,18 +158,4 @@ func allocatedProbe(t *testing.T, node string, inv *device.NodeInventory, p prob
 		"nvidia.com/gpucores": *resource.NewQuantity(int64(p.cores), resource.DecimalSI),
 	}
 	return pod
-}
-
-// waitCapacity waits until the node reports count virtual GPUs.
-func waitCapacity(ctx context.Context, t *testing.T, c *harness.Cluster, node, count string) {
-	t.Helper()
-	err := wait.PollUntilContextTimeout(ctx, 200*time.Millisecond, 60*time.Second, true, func(ctx context.Context) (bool, error) {
-		n, err := c.Client().CoreV1().Nodes().Get(ctx, node, metav1.GetOptions{})
-		if err != nil {
-			return false, nil //nolint:nilerr // retry until the timeout
-		}
-		q := n.Status.Allocatable["nvidia.com/gpu"]
-		return q.String() == count, nil
-	})
-	require.NoError(t, err, "node %s never advertised %s nvidia.com/gpu", node, count)
 }

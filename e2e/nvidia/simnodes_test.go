@@ -22,8 +22,8 @@ func TestNVIDIASimulatedNodesPublish(t *testing.T) {
 	defer cancel()
 	c := harness.StartForTest(t, harness.Options{})
 	dir := t.TempDir()
-	bin := buildPlugin(t, dir)
-	natsURL, kv := startNATS(ctx, t)
+	bin := harness.BuildVendorPlugin(t, "nvidia", dir)
+	natsURL, kv := harness.StartInventoryNATS(ctx, t)
 	kubeconfig := filepath.Join(dir, "kubeconfig")
 	writeKubeconfig(t, c, kubeconfig)
 	sockets, err := os.MkdirTemp("", "hn") // unix socket paths are short
@@ -40,7 +40,7 @@ func TestNVIDIASimulatedNodesPublish(t *testing.T) {
 	}
 	seen := map[string]string{}
 	for _, node := range fleet.Nodes() {
-		inv := waitInventory(ctx, t, kv, node)
+		inv := harness.WaitInventory(ctx, t, kv, "nvidia", node)
 		require.Equal(t, "nvidia", inv.Vendor)
 		require.Len(t, inv.Devices, 8)
 		for _, d := range inv.Devices {
@@ -50,7 +50,7 @@ func TestNVIDIASimulatedNodesPublish(t *testing.T) {
 			require.Empty(t, seen[d.ID], "GPU %s published by %s and %s", d.ID, seen[d.ID], node)
 			seen[d.ID] = node
 		}
-		waitCapacity(ctx, t, c, node, "80")
+		c.WaitAllocatable(ctx, t, node, "nvidia.com/gpu", "80")
 	}
 	require.Len(t, seen, count*8)
 }
